@@ -1,0 +1,34 @@
+/** One problem found in a config: where it is and what was expected. */
+export interface ConfigIssue {
+  /** Dotted path inside the config, e.g. `train.batchSize` ("" for the whole file). */
+  path: string;
+  message: string;
+}
+
+/** Invalid experiment config (exit code 2). Lists every problem found, each as "file: path: message". */
+export class ConfigError extends Error {
+  readonly file: string;
+  readonly issues: ConfigIssue[];
+  constructor(file: string, issues: ConfigIssue[]) {
+    super(issues.map((i) => `${file}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('\n'));
+    this.name = 'ConfigError';
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** Bad command-line usage or a missing input file (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A check found a regression; the report was already printed (exit code 1). */
+export class CheckFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailed';
+  }
+}

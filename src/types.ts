@@ -1,0 +1,62 @@
+import type { DataConfig, ExperimentConfig, ModelConfig, TrainConfig } from './config/schema.js';
+
+/** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
+export interface RunSpec {
+  /** Short stable hash of the resolved config and seed. */
+  id: string;
+  /** Position in the deterministic run list (0-based). */
+  index: number;
+  seed: number;
+  /** Swept dotted paths -> the value this run takes (in sweep order). */
+  params: Record<string, unknown>;
+  data: DataConfig;
+  model: ModelConfig;
+  train: TrainConfig;
+}
+
+/** The expanded experiment: the data `run` executes and `plan` prints. */
+export interface Plan {
+  config: ExperimentConfig;
+  /** Swept dotted paths, in the order they appear in the config. */
+  axes: string[];
+  seeds: number[];
+  runs: RunSpec[];
+}
+
+/** Features as a row-major float matrix plus integer class labels. */
+export interface Split {
+  x: Float32Array; // [n, features]
+  y: Int32Array; // [n]
+  n: number;
+  features: number;
+}
+
+/** The data of one run: train, test and optional extra evaluation sets. */
+export interface Dataset {
+  train: Split;
+  test: Split;
+  /** Extra evaluation sets by name (e.g. `shifted`). */
+  extra: Record<string, Split>;
+  classes: number;
+}
+
+/** Metrics of one evaluation point (one row of curves.csv). */
+export interface EvalRecord {
+  step: number;
+  epoch: number;
+  /** split name (train, test, shifted, ...) -> {loss, acc}. */
+  metrics: Record<string, { loss: number; acc: number }>;
+}
+
+export type RunStatus = 'ok' | 'diverged' | 'failed';
+
+/** What one finished run produced, before it is flattened into CSV rows. */
+export interface RunResult {
+  spec: RunSpec;
+  status: RunStatus;
+  /** Steps taken (the step at which divergence was detected, for diverged runs). */
+  steps: number;
+  curve: EvalRecord[];
+  error?: string;
+  wallSeconds: number;
+}
