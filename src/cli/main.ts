@@ -1,1 +1,37 @@
-export {};
+import { CommanderError } from 'commander';
+import { CheckFailed, ConfigError, UsageError } from '../errors.js';
+import { buildProgram } from './commands.js';
+
+/**
+ * The one error boundary: maps typed errors to exit codes (0 ok, 1 runtime failure or regression,
+ * 2 invalid config or usage). Stacks only for bugs, or for everything with BN_EXP_DEBUG=1.
+ */
+async function main(argv: string[]): Promise<void> {
+  const debug = process.env.BN_EXP_DEBUG === '1';
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (or the help/version text).
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (debug) console.error(err);
+    if (err instanceof ConfigError) {
+      console.error(`Invalid experiment config:\n${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof UsageError) {
+      console.error(`${err.message}\n(run bn-exp --help for usage)`);
+      process.exitCode = 2;
+    } else if (err instanceof CheckFailed) {
+      console.error(err.message);
+      process.exitCode = 1;
+    } else {
+      if (!debug) console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      console.error('bn-exp: runtime failure (if this looks like a bug, please report it with the stack above)');
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main(process.argv);

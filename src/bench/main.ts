@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { ModelSchema, type ModelConfig } from '../config/schema.js';
+import { oneHot } from '../data/onehot.js';
+import { Rng } from '../data/rng.js';
+import { buildMlp, disposeMlp } from '../model/mlp.js';
+import { selectBackend } from '../train/backend.js';
+import { disposeOptimizer, makeOptimizer } from '../train/optimizer.js';
+import { makeTrainStep } from '../train/step.js';
+import type { BackendChoice } from '../backends.js';
+
+/*
+ * `npm run bench`: steps/second of bn-exp's training step against a bare tf.layers model of the same
+ * shape trained with model.fit on the same data, in the same process. Medians over timed windows after
+ * warm-up. Not a test: speed is measured here, never asserted in the suite.
+ */
+
+interface Case {
+  depth: number;
+  width: number;
+  batch: number;
+  batchNorm: 'off' | 'before';
+}
+
+const FEATURES = 32;
+const CLASSES = 10;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Runs `fn` (which performs `steps` steps and syncs) in windows; returns the median steps/second. */
+async function timeSteps(fn: (steps: number) => Promise<void>, budgetS: number): Promise<number> {
+  await fn(3); // warm-up: kernel compilation, allocations
+  let steps = 1;
+  for (;;) {
+    const t = performance.now();
+    await fn(steps);
+    const dt = (performance.now() - t) / 1000;
+    if (dt > budgetS / 10 || steps > 4096) break;
+    steps *= 2;
+  }
+  const rates: number[] = [];
+  for (let w = 0; w < 5; w++) {
+    const t = performance.now();
+    await fn(steps);
+    rates.push(steps / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+function data(rows: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const rng = Rng.derive(0, 'bench-data');
+  const xs = new Float32Array(rows * FEATURES);
+  rng.fillNormal(xs, 0, 1);
+  const labels = Int32Array.from({ length: rows }, () => rng.int(CLASSES));
+  return { x: tf.tensor2d(xs, [rows, FEATURES]), y: tf.tensor2d(oneHot(labels, CLASSES), [rows, CLASSES]) };
+}
+
+async function benchOurs(c: Case, budget: number): Promise<{ rate: number; kernels: number }> {
+  const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
+  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
+  const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
+  const step = makeTrainStep(mlp, opt);
+  const { x, y } = data(c.batch);
+  const profile = await tf.profile(() => step(x, y));
+  const rate = await timeSteps(async (n) => {
+    for (let i = 0; i < n; i++) step(x, y);
+    await mlp.out.b.data(); // one sync per window
+  }, budget);
+  tf.dispose([x, y]);
+  disposeOptimizer(opt);
+  disposeMlp(mlp);
+  return { rate, kernels: profile.kernels.length };
+}
+
+async function benchFit(c: Case, budget: number): Promise<number> {
+  const model = tf.sequential();
+  for (let l = 0; l < c.depth; l++) {
+    model.add(
+      tf.layers.dense({
+        units: c.width,
+        useBias: c.batchNorm === 'off',
+        kernelInitializer: 'heNormal',
+        ...(l === 0 ? { inputShape: [FEATURES] } : {}),
+      }),
+    );
+    if (c.batchNorm === 'before') model.add(tf.layers.batchNormalization());
+    model.add(tf.layers.activation({ activation: 'relu' }));
+  }
+  model.add(tf.layers.dense({ units: CLASSES }));
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+  const { x, y } = data(c.batch * 64);
+  const rate = await timeSteps(async (n) => {
+    // fit over n batches of the same size; 64 distinct batches cycled
+    let left = n;
+    while (left > 0) {
+      const k = Math.min(left, 64);
+      const xs = k === 64 ? x : tf.slice(x, 0, k * c.batch);
+      const ys = k === 64 ? y : tf.slice(y, 0, k * c.batch);
+      await model.fit(xs, ys, { batchSize: c.batch, epochs: 1, shuffle: false, verbose: 0 });
+      if (xs !== x) tf.dispose([xs, ys]);
+      left -= k;
+    }
+  }, budget);
+  tf.dispose([x, y]);
+  model.dispose();
+  return rate;
+}
+
+function flopsPerStep(c: Case): number {
+  let macs = FEATURES * c.width + (c.depth - 1) * c.width * c.width + c.width * CLASSES;
+  macs *= c.batch;
+  return 6 * macs; // forward 2, backward 4 (dX and dW)
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
+      budget: { type: 'string', default: '1' },
+    },
+  });
+  const backend = await selectBackend(values.backend as BackendChoice);
+  const budget = Number(values.budget);
+  const depths = values.quick ? [4] : [2, 4, 8];
+  const widths = values.quick ? [64] : [64, 256];
+  const batches = values.quick ? [64] : [16, 64, 256];
+  const cases: Case[] = [];
+  for (const depth of depths)
+    for (const width of widths)
+      for (const batch of batches) for (const batchNorm of ['off', 'before'] as const) cases.push({ depth, width, batch, batchNorm });
+
+  if (!values.json) {
+    console.log(`bn-exp bench: backend ${backend}, ${FEATURES} features, ${CLASSES} classes, plain SGD; median steps/s`);
+    console.log('depth width batch bn      steps/s   fit/s  speedup  GFLOP/s  kernels/step');
+  }
+  for (const c of cases) {
+    const ours = await benchOurs(c, budget);
+    const fit = await benchFit(c, budget);
+    const row = {
+      backend,
+      depth: c.depth,
+      width: c.width,
+      batch: c.batch,
+      batchNorm: c.batchNorm,
+      steps_per_s: Number(ours.rate.toFixed(1)),
+      fit_steps_per_s: Number(fit.toFixed(1)),
+      speedup_vs_fit: Number((ours.rate / fit).toFixed(2)),
+      gflops: Number(((ours.rate * flopsPerStep(c)) / 1e9).toFixed(2)),
+      kernels_per_step: ours.kernels,
+    };
+    if (values.json) console.log(JSON.stringify(row));
+    else
+      console.log(
+        `${String(c.depth).padStart(5)} ${String(c.width).padStart(5)} ${String(c.batch).padStart(5)} ${c.batchNorm.padEnd(6)} ${row.steps_per_s
+          .toFixed(1)
+          .padStart(9)} ${row.fit_steps_per_s.toFixed(1).padStart(7)} ${row.speedup_vs_fit.toFixed(2).padStart(7)}x ${row.gflops
+          .toFixed(2)
+          .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
+      );
+  }
+}
+
+await main();

@@ -1,0 +1,237 @@
+import type { ConfigIssue } from '../errors.js';
+import { canonicalJson } from './canonical.js';
+import { totalSteps } from './expand.js';
+import { formatValue, fromZodIssues } from './issues.js';
+import { applyParams, sweepCombinations, type Params, type Sections } from './resolve.js';
+import { DataSchema, ExperimentSchema, ModelSchema, TrainSchema, type ExperimentConfig } from './schema.js';
+import { objectKeys, schemaAt } from './schema-walk.js';
+import { didYouMean, keyHint } from './suggest.js';
+
+// Cross-field rules, run after the schema accepted the file. Run rules are checked on every resolved
+// run (the base config with one cell of sweep values applied); a problem caused by a swept value is
+// reported on `sweep.<axis>` and names the value. To add a rule, append to RUN_RULES or CONFIG_RULES.
+
+/** A cross-field problem in one resolved run. */
+interface RuleIssue {
+  /** Where to report it when no swept value is involved. */
+  path: string;
+  /** Message for the unswept case ("expected ...; got ..."). */
+  message: string;
+  /** Completes "value X makes ..." when a swept value is involved. */
+  effect: string;
+  /** Dotted paths whose values the rule read; a sweep axis on (or above/below) one of them is blamed. */
+  involves: string[];
+}
+
+interface RunRule {
+  name: string;
+  check: (run: Sections) => RuleIssue[];
+}
+
+interface ConfigRule {
+  name: string;
+  check: (config: ExperimentConfig) => ConfigIssue[];
+}
+
+const RUN_RULES: RunRule[] = [
+  {
+    name: 'exactly one of epochs / steps',
+    check: ({ train }) => {
+      const set = [train.epochs, train.steps].filter((v) => v !== undefined).length;
+      if (set === 1) return [];
+      const message = `set exactly one of epochs or steps${set === 2 ? ', not both' : ' (neither is set)'}`;
+      const effect = set === 2 ? 'train set both epochs and steps' : 'train set neither epochs nor steps';
+      return [{ path: 'train', message, effect, involves: ['train.epochs', 'train.steps'] }];
+    },
+  },
+  {
+    name: 'batch fits in the training set',
+    check: ({ data, train }) => {
+      if (train.batchSize <= data.trainSize) return [];
+      return [
+        {
+          path: 'train.batchSize',
+          message: `expected at most data.trainSize (${data.trainSize}); got ${train.batchSize}`,
+          effect: `train.batchSize > data.trainSize (${data.trainSize})`,
+          involves: ['train.batchSize', 'data.trainSize'],
+        },
+      ];
+    },
+  },
+  {
+    name: 'at least one evaluation inside the run',
+    check: ({ data, train }) => {
+      // Skipped when the duration itself is broken: the rules above report that.
+      if ((train.epochs === undefined) === (train.steps === undefined) || train.batchSize > data.trainSize) return [];
+      const total = totalSteps(train, data.trainSize);
+      if (train.evalEvery <= total) return [];
+      return [
+        {
+          path: 'train.evalEvery',
+          message: `expected at most the run's total steps (${total}); got ${train.evalEvery}`,
+          effect: `train.evalEvery (${train.evalEvery}) > total steps (${total})`,
+          involves: ['train.evalEvery', 'train.epochs', 'train.steps', 'train.batchSize', 'data.trainSize'],
+        },
+      ];
+    },
+  },
+  {
+    name: 'targets within the metric range',
+    check: ({ train }) => {
+      const t = train.target;
+      const targets =
+        t === undefined
+          ? []
+          : Array.isArray(t)
+            ? t.map((x, i) => [`train.target.${i}`, x] as const)
+            : [['train.target', t] as const];
+      return targets.flatMap(([at, { metric, value }]) => {
+        const isAcc = metric.endsWith('_acc');
+        if (isAcc ? value >= 0 && value <= 1 : value >= 0) return [];
+        const range = isAcc ? 'an accuracy in [0, 1]' : 'a loss >= 0';
+        const path = `${at}.value`;
+        const message = `expected ${range}; got ${value}`;
+        return [{ path, message, effect: `${path} outside ${range}`, involves: [path] }];
+      });
+    },
+  },
+];
+
+const CONFIG_RULES: ConfigRule[] = [
+  {
+    name: 'distinct seeds',
+    check: ({ seeds }) =>
+      Array.isArray(seeds)
+        ? seeds.flatMap((s, i) =>
+            seeds.indexOf(s) < i ? [{ path: `seeds.${i}`, message: `seed ${s} is listed more than once` }] : [],
+          )
+        : [],
+  },
+  {
+    name: 'sweep keys are dotted paths into data/model/train',
+    check: ({ sweep }) =>
+      Object.keys(sweep).flatMap((axis) => {
+        const problem = axisProblem(axis, Object.keys(sweep));
+        return problem === undefined ? [] : [{ path: `sweep.${axis}`, message: problem }];
+      }),
+  },
+  {
+    name: 'distinct sweep values',
+    check: ({ sweep }) =>
+      Object.entries(sweep).flatMap(([axis, values]) => {
+        const keys = values.map(canonicalJson);
+        return values.flatMap((v, i) =>
+          keys.indexOf(keys[i] as string) < i
+            ? [{ path: `sweep.${axis}`, message: `value ${formatValue(v)} is listed more than once` }]
+            : [],
+        );
+      }),
+  },
+  { name: 'every resolved run is valid', check: checkRuns },
+];
+
+/** Cross-field problems of a config the schema accepted; empty when the config is valid. */
+export function validateExperiment(config: ExperimentConfig): ConfigIssue[] {
+  return dedupe(CONFIG_RULES.flatMap((rule) => rule.check(config)));
+}
+
+const SECTIONS = ['data', 'model', 'train'] as const;
+
+// Why `axis` is not a usable sweep key, or undefined if it is.
+function axisProblem(axis: string, axes: readonly string[]): string | undefined {
+  const keys = axis.split('.');
+  const [first = ''] = keys;
+  if (keys.some((k) => k === '')) return 'not a dotted path (empty key)';
+  if (first === 'seeds') return 'seeds are not swept; list them under "seeds:" instead';
+  if (first === 'name') return 'the experiment name cannot be swept';
+  if (!(SECTIONS as readonly string[]).includes(first)) {
+    const guess = didYouMean(first, SECTIONS);
+    const hint = guess === undefined ? '' : `; did you mean "${[guess, ...keys.slice(1)].join('.')}"?`;
+    return `only keys under ${SECTIONS.join(', ')} can be swept${hint}`;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const parent = keys.slice(0, i).join('.');
+    const allowed = objectKeys(schemaAt(ExperimentSchema, keys.slice(0, i)));
+    if (allowed === undefined) return `${parent} is not a mapping; sweep "${parent}" itself`;
+    const key = keys[i] as string;
+    if (!allowed.includes(key)) return `unknown key "${key}" in ${parent}${keyHint(key, allowed, `${parent}.`)}`;
+  }
+  const outer = axes.find((other) => axis.startsWith(`${other}.`));
+  return outer === undefined ? undefined : `overlaps the sweep axis "${outer}"; sweep one or the other`;
+}
+
+// Resolve every cell and check it against the section schemas, then RUN_RULES (which need typed
+// sections, so a cell that fails the schema is not checked further).
+function checkRuns(config: ExperimentConfig): ConfigIssue[] {
+  const all = Object.keys(config.sweep);
+  const axes = all.filter((axis) => axisProblem(axis, all) === undefined);
+  const issues: ConfigIssue[] = [];
+  const seen = new Map<string, Params>();
+  for (const params of sweepCombinations(config.sweep, axes)) {
+    const raw = applyParams(config, params);
+    const opts = { reportInput: true };
+    const data = DataSchema.safeParse(raw.data, opts);
+    const model = ModelSchema.safeParse(raw.model, opts);
+    const train = TrainSchema.safeParse(raw.train, opts);
+    if (!data.success || !model.success || !train.success) {
+      const schemaIssues = [
+        ...(data.success ? [] : fromZodIssues(data.error.issues, DataSchema, ['data'])),
+        ...(model.success ? [] : fromZodIssues(model.error.issues, ModelSchema, ['model'])),
+        ...(train.success ? [] : fromZodIssues(train.error.issues, TrainSchema, ['train'])),
+      ];
+      for (const i of schemaIssues) {
+        issues.push(blame({ ...i, effect: `${i.path} invalid: ${i.message}`, involves: [i.path] }, params, axes, true));
+      }
+      continue;
+    }
+    const run = { data: data.data, model: model.data, train: train.data };
+    for (const rule of RUN_RULES) issues.push(...rule.check(run).map((i) => blame(i, params, axes, false)));
+    const key = canonicalJson(run);
+    const twin = seen.get(key);
+    if (twin === undefined) seen.set(key, params);
+    else if (canonicalJson(twin) !== canonicalJson(params)) {
+      const message = `cells ${formatParams(twin)} and ${formatParams(params)} resolve to the same run`;
+      issues.push({ path: 'sweep', message });
+    }
+  }
+  return issues;
+}
+
+// Report on the swept axis that caused the problem (naming its value), or on the problem's own path
+// when no swept value is involved. With `nearest`, fall back to the axes sharing the longest prefix
+// (a swept `data.shift.amount` is to blame for a missing `data.shift.kind`).
+function blame(issue: RuleIssue, params: Params, axes: readonly string[], nearest: boolean): ConfigIssue {
+  let hit = axes.filter((a) => issue.involves.some((p) => a === p || a.startsWith(`${p}.`) || p.startsWith(`${a}.`)));
+  if (hit.length === 0 && nearest) {
+    const shared = (a: string): number => commonPrefix(a.split('.'), issue.path.split('.'));
+    const best = Math.max(0, ...axes.map(shared));
+    if (best > 0) hit = axes.filter((a) => shared(a) === best);
+  }
+  const [first, ...rest] = hit;
+  if (first === undefined) return { path: issue.path, message: issue.message };
+  const alsoSwept = Object.fromEntries(rest.map((a) => [a, params[a]]));
+  const others = rest.length === 0 ? '' : ` (with ${formatParams(alsoSwept)})`;
+  return { path: `sweep.${first}`, message: `value ${formatValue(params[first])}${others} makes ${issue.effect}` };
+}
+
+function commonPrefix(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+function formatParams(params: Params): string {
+  return Object.entries(params)
+    .map(([axis, v]) => `${axis}=${formatValue(v)}`)
+    .join(', ');
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,176 @@
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UsageError } from '../errors.js';
+import { type CsvValue, parseCsv, toCsv } from './csv.js';
+
+// Layout of a results folder (SPEC §5). A run is committed when its runs.csv row is on disk: its
+// curves.csv rows are appended and fsynced first, so a crash leaves valid CSVs in which every run
+// listed in runs.csv is complete; rows of a run in flight are dropped on --resume.
+
+export const MANIFEST = 'manifest.json';
+export const RUNS_CSV = 'runs.csv';
+export const CURVES_CSV = 'curves.csv';
+/** Files keyed by run_id whose rows are written before the run's runs.csv row. */
+const PER_RUN_CSVS = [CURVES_CSV];
+
+/** An opened results folder; `done` holds the run ids already committed to runs.csv (resume). */
+export interface ResultsDir {
+  dir: string;
+  done: Set<string>;
+}
+
+/**
+ * Create (recursively) or reopen a results folder. A folder that already holds a manifest.json or
+ * runs.csv is refused unless `overwrite` (its result files are deleted) or `resume` (torn trailing
+ * lines and rows of uncommitted runs are dropped, committed run ids returned in `done`).
+ */
+export function openResults(dir: string, opts: { overwrite?: boolean; resume?: boolean } = {}): ResultsDir {
+  if (opts.overwrite === true && opts.resume === true) {
+    throw new UsageError('--force and --resume cannot be combined: --force starts over, --resume continues.');
+  }
+  const held = [MANIFEST, RUNS_CSV].filter((f) => existsSync(join(dir, f)));
+  if (held.length > 0 && opts.overwrite !== true && opts.resume !== true) {
+    throw new UsageError(
+      `${dir} already holds results (${held.join(', ')}). Use --out <dir> to write elsewhere, ` +
+        `--force to overwrite it, or --resume to continue it.`,
+    );
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`${dir}: cannot create the results folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (opts.overwrite === true) {
+    // Only our own files: --out may point at a folder holding other things.
+    for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS, 'layers.csv']) rmSync(join(dir, f), { force: true });
+    return { dir, done: new Set() };
+  }
+  return { dir, done: opts.resume === true ? repairForResume(dir) : new Set() };
+}
+
+/** Write manifest.json atomically: a temp file in the same folder, fsynced, then renamed over. */
+export function writeManifestAtomic(dir: string, manifest: object): void {
+  writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The parsed manifest.json of a results folder, or undefined when it has none. */
+export function readManifest(dir: string): unknown {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Appends committed runs to curves.csv and runs.csv. */
+export class ResultsWriter {
+  readonly dir: string;
+  private readonly runsColumns: readonly string[];
+  private readonly curvesColumns: readonly string[];
+
+  /** Writes each file's header unless the file already has it (resume); a different header is refused. */
+  constructor(dir: string, runsColumns: readonly string[], curvesColumns: readonly string[]) {
+    this.dir = dir;
+    this.runsColumns = runsColumns;
+    this.curvesColumns = curvesColumns;
+    ensureHeader(join(dir, CURVES_CSV), curvesColumns);
+    ensureHeader(join(dir, RUNS_CSV), runsColumns);
+  }
+
+  /** Append one run: its curve rows first, then its runs.csv row, which commits it (arguments in write order). */
+  appendRun(curves: readonly Record<string, CsvValue>[], run: Record<string, CsvValue>): void {
+    if (curves.length > 0) appendSynced(join(this.dir, CURVES_CSV), toCsv(curves, this.curvesColumns, { header: false }));
+    appendSynced(join(this.dir, RUNS_CSV), toCsv([run], this.runsColumns, { header: false }));
+  }
+}
+
+function ensureHeader(path: string, columns: readonly string[]): void {
+  const header = toCsv([], columns, { header: true });
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  if (text === '') {
+    appendSynced(path, header);
+  } else if (!text.startsWith(header)) {
+    throw new UsageError(
+      `${path}: its columns differ from this run's (the config changed?). Use --force to overwrite or --out <dir>.`,
+    );
+  }
+}
+
+/** Append text and fsync it, so a later runs.csv row never reaches disk before the rows it commits. */
+function appendSynced(path: string, text: string): void {
+  const fd = openSync(path, 'a');
+  try {
+    appendFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** Drop a torn last record (a crash mid-append leaves no final newline). */
+function withoutTornTail(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+}
+
+/** Make a crashed folder consistent: keep only complete rows of runs committed to runs.csv. */
+function repairForResume(dir: string): Set<string> {
+  const runsPath = join(dir, RUNS_CSV);
+  const done = new Set<string>();
+  if (existsSync(runsPath)) {
+    const text = readFileSync(runsPath, 'utf8');
+    const kept = withoutTornTail(text);
+    for (const r of parseOrRefuse(runsPath, kept)) if (r.run_id !== undefined) done.add(r.run_id);
+    if (kept !== text) writeFileAtomic(runsPath, kept);
+  }
+  for (const f of PER_RUN_CSVS) {
+    const path = join(dir, f);
+    if (!existsSync(path)) continue;
+    const text = readFileSync(path, 'utf8');
+    const cut = withoutTornTail(text);
+    const headerEnd = cut.indexOf('\n') + 1;
+    if (headerEnd === 0) {
+      if (cut !== text) writeFileAtomic(path, cut);
+      continue;
+    }
+    const rows = parseOrRefuse(path, cut);
+    const kept = rows.filter((r) => r.run_id !== undefined && done.has(r.run_id));
+    if (kept.length === rows.length && cut === text) continue;
+    const columns = (parse(cut.slice(0, headerEnd)) as string[][])[0] ?? [];
+    writeFileAtomic(path, cut.slice(0, headerEnd) + toCsv(kept, columns, { header: false }));
+  }
+  return done;
+}
+
+function parseOrRefuse(path: string, text: string): Record<string, string>[] {
+  try {
+    return parseCsv(text);
+  } catch (err) {
+    throw new UsageError(`${path}: cannot resume, the file is damaged (${(err as Error).message}). Use --force to start over.`);
+  }
+}

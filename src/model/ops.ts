@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+
+/*
+ * Ops with hand-written backward passes. On the wasm backend, matMul goes to XNNPACK only when
+ * neither transpose flag is set; autodiff's dX = dY·Wᵀ and dW = Xᵀ·dY use the flags and fall back to
+ * a scalar loop ~15x slower. Autodiff of a BN built from tf.moments launches ~90 kernels per layer.
+ * These ops keep the step on the fast path; tests compare them with autodiff of the plain ops.
+ */
+
+type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+
+/** tf.customGrad with the inputs as a typed list (tfjs types them as a union with the save function). */
+function custom(
+  f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc },
+): (...inputs: tf.Tensor[]) => tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
+    f(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc),
+  );
+  return (...inputs) => op(...inputs);
+}
+
+/** x·W with a transpose-free backward (explicit tf.transpose, then plain matMul). */
+export const linear = custom(([x, w], save) => {
+  const x2 = x as tf.Tensor2D;
+  const w2 = w as tf.Tensor2D;
+  save([x2, w2]);
+  return {
+    value: tf.matMul(x2, w2),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      return [tf.matMul(d, tf.transpose(ws)), tf.matMul(tf.transpose(xs), d)];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
+/** Batch statistics of the last BN call in training mode: biased variance, as Ioffe & Szegedy Alg. 1. */
+export interface BatchMoments {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+/**
+ * BN in training mode over axis 0 with the closed-form backward of Ioffe & Szegedy Sec. 3:
+ * dx = γ/(m·sqrt(σ²+ε)) · (m·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
+ * The batch moments are kept (tf.keep) and handed to `onMoments` for the moving-average update;
+ * the caller disposes them.
+ */
+export function batchNormTrain(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments?: (m: BatchMoments) => void,
+): tf.Tensor2D {
+  const op = custom(([xi, g, b], save) => {
+    const m = xi!.shape[0] as number;
+    const { mean, variance } = tf.moments(xi!, 0);
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const xhat = tf.mul(tf.sub(xi!, mean), invStd);
+    save([xhat, invStd, g!]);
+    if (onMoments) onMoments({ mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+    return {
+      value: tf.add(tf.mul(xhat, g!), b!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, is, gm] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+        const dBeta = tf.sum(dy, 0);
+        const dGamma = tf.sum(tf.mul(dy, xh), 0);
+        const dx = tf.mul(
+          tf.mul(gm, is),
+          tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dGamma, m)))),
+        );
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor2D;
+}
+
+/**
+ * Mean softmax cross-entropy of logits [B, C] against one-hot targets [B, C], with the closed-form
+ * gradient (softmax − onehot)/B. No gradient flows to the targets.
+ */
+export const softmaxCrossEntropy = custom(([logits, onehot], save) => {
+  const logp = tf.logSoftmax(logits!);
+  save([logp, onehot!]);
+  const b = logits!.shape[0] as number;
+  return {
+    value: tf.neg(tf.div(tf.sum(tf.mul(onehot!, logp)), b)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [lp, oh] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, b));
+      return [g, tf.zerosLike(oh)];
+    },
+  };
+}) as (logits: tf.Tensor2D, onehot: tf.Tensor2D) => tf.Scalar;

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelSchema } from '../config/schema.js';
+import { oneHot } from '../data/onehot.js';
+import { Rng } from '../data/rng.js';
+import { buildMlp, disposeMlp, forwardInfer } from '../model/mlp.js';
+import { selectBackend } from './backend.js';
+import { evaluate } from './evaluate.js';
+
+describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
+  beforeAll(async () => {
+    await selectBackend(backend);
+  });
+
+  it('equals cross-entropy and accuracy computed in plain JS from the logits', async () => {
+    const rng = Rng.derive(11, 'eval');
+    const n = 50;
+    const f = 6;
+    const classes = 3;
+    const xs = rng.fillNormal(new Float32Array(n * f));
+    const ys = Int32Array.from({ length: n }, () => rng.int(classes));
+    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before' }), f, classes, rng);
+    const set = { name: 'test', n, x: tf.tensor2d(xs, [n, f]), y: tf.tensor1d(ys, 'int32'), onehot: tf.tensor2d(oneHot(ys, classes), [n, classes]) };
+    const got = await evaluate(mlp, [set]);
+    const logits = forwardInfer(mlp, set.x).arraySync();
+    let loss = 0;
+    let correct = 0;
+    logits.forEach((row, i) => {
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
+      loss -= row[ys[i]!]! - lse;
+      if (row.indexOf(max) === ys[i]) correct++;
+    });
+    expect(got.test!.loss).toBeCloseTo(loss / n, 5);
+    expect(got.test!.loss).toBeGreaterThan(0.1); // an untrained 3-class model is far from 0
+    expect(got.test!.acc).toBeCloseTo(correct / n, 6);
+    tf.dispose([set.x, set.y, set.onehot]);
+    disposeMlp(mlp);
+  });
+});

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { forwardInfer, type Mlp } from '../model/mlp.js';
+
+/** An evaluation set already on the backend. */
+export interface EvalSet {
+  name: string;
+  x: tf.Tensor2D;
+  y: tf.Tensor1D; // int32 labels
+  onehot: tf.Tensor2D; // float32 [n, classes]
+  n: number;
+}
+
+/** Rows per forward pass when evaluating, to bound memory on large sets. */
+const CHUNK = 4096;
+
+/**
+ * Mean cross-entropy and accuracy of the model in inference mode on each set, pulled to JS with a
+ * single sync for all sets.
+ */
+export async function evaluate(mlp: Mlp, sets: EvalSet[]): Promise<Record<string, { loss: number; acc: number }>> {
+  const sums = tf.tidy(() => {
+    const parts: tf.Scalar[] = [];
+    for (const s of sets) {
+      let loss: tf.Scalar = tf.scalar(0);
+      let correct: tf.Scalar = tf.scalar(0);
+      for (let start = 0; start < s.n; start += CHUNK) {
+        const size = Math.min(CHUNK, s.n - start);
+        const x = s.n <= CHUNK ? s.x : tf.slice(s.x, [start, 0], [size, -1]);
+        const y = s.n <= CHUNK ? s.y : tf.slice(s.y, [start], [size]);
+        const onehot = s.n <= CHUNK ? s.onehot : tf.slice(s.onehot, [start, 0], [size, -1]);
+        const logits = forwardInfer(mlp, x);
+        const picked = tf.sum(tf.mul(tf.logSoftmax(logits), onehot));
+        loss = tf.sub(loss, picked);
+        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')));
+      }
+      parts.push(tf.div(loss, s.n), tf.div(correct, s.n));
+    }
+    return tf.stack(parts);
+  });
+  const values = await sums.data();
+  sums.dispose();
+  const out: Record<string, { loss: number; acc: number }> = {};
+  sets.forEach((s, i) => (out[s.name] = { loss: values[2 * i] as number, acc: values[2 * i + 1] as number }));
+  return out;
+}

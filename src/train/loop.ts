@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { isDiverged } from '../analysis/convergence.js';
+import { totalSteps } from '../config/expand.js';
+import { oneHot } from '../data/onehot.js';
+import { Rng } from '../data/rng.js';
+import { buildMlp, disposeMlp, type Mlp } from '../model/mlp.js';
+import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
+import { evaluate, type EvalSet } from './evaluate.js';
+import { disposeOptimizer, makeOptimizer } from './optimizer.js';
+import { makeTrainStep } from './step.js';
+
+/** Callbacks of a run in progress (progress display, probes). */
+export interface RunHooks {
+  /** Called after each evaluation with the record just measured and the total step count. */
+  onEval?: (record: EvalRecord, totalSteps: number) => void;
+  /** Wall clock in seconds (injected for tests). */
+  now?: () => number;
+}
+
+function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
+  const n = Math.min(limit, split.n);
+  return {
+    name,
+    n,
+    x: tf.tensor2d(split.x.subarray(0, n * split.features), [n, split.features]),
+    y: tf.tensor1d(split.y.subarray(0, n), 'int32'),
+    onehot: tf.tensor2d(oneHot(split.y.subarray(0, n), classes), [n, classes]),
+  };
+}
+
+/** Dropout masks for one step, drawn from the run's dropout stream and scaled by 1/(1−p). */
+function dropoutMasks(mlp: Mlp, batch: number, rng: Rng): tf.Tensor2D[] {
+  const p = mlp.config.dropout;
+  const keep = 1 / (1 - p);
+  return mlp.hidden.map((layer) => {
+    const width = layer.w.shape[1];
+    const m = new Float32Array(batch * width);
+    for (let i = 0; i < m.length; i++) m[i] = rng.uniform() < p ? 0 : keep;
+    return tf.tensor2d(m, [batch, width]);
+  });
+}
+
+/**
+ * Trains one run to completion (or divergence) and returns its curve. Everything random comes from
+ * streams derived from the run's seed, so the same spec on the same backend gives the same numbers.
+ */
+export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {}): Promise<RunResult> {
+  const now = hooks.now ?? (() => performance.now() / 1000);
+  const started = now();
+  const { train, model } = spec;
+  const initRng = Rng.derive(spec.seed, 'init');
+  const orderRng = Rng.derive(spec.seed, 'order');
+  const dropoutRng = Rng.derive(spec.seed, 'dropout');
+
+  const n = data.train.n;
+  const features = data.train.features;
+  const batch = train.batchSize;
+  const stepsPerEpoch = Math.floor(n / batch); // the last partial batch is dropped (BN needs full batches)
+  const total = totalSteps(train, n);
+
+  const mlp = buildMlp(model, features, data.classes, initRng);
+  const optimizer = makeOptimizer(train);
+  const step = makeTrainStep(mlp, optimizer);
+  const xTrain = tf.tensor2d(data.train.x, [n, features]);
+  const yTrain = tf.tensor2d(oneHot(data.train.y, data.classes), [n, data.classes]);
+  const evalSets: EvalSet[] = [
+    toEvalSet('train', data.train, data.classes, train.evalTrainSize),
+    toEvalSet('test', data.test, data.classes),
+    ...Object.entries(data.extra).map(([name, split]) => toEvalSet(name, split, data.classes)),
+  ];
+
+  const curve: EvalRecord[] = [];
+  let status: RunResult['status'] = 'ok';
+  let steps = 0;
+  let firstLoss = NaN;
+  let epochX: tf.Tensor2D | undefined;
+  let epochY: tf.Tensor2D | undefined;
+
+  const measure = async (at: number): Promise<boolean> => {
+    const metrics = await evaluate(mlp, evalSets);
+    const record: EvalRecord = { step: at, epoch: at / stepsPerEpoch, metrics };
+    curve.push(record);
+    hooks.onEval?.(record, total);
+    const loss = metrics.train?.loss ?? NaN;
+    if (curve.length === 1) firstLoss = loss;
+    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss));
+    return bad || isDiverged(loss, firstLoss, train.divergeFactor);
+  };
+
+  try {
+    let diverged = await measure(0);
+    while (!diverged && steps < total) {
+      const inEpoch = steps % stepsPerEpoch;
+      if (inEpoch === 0) {
+        tf.dispose([epochX, epochY]);
+        const perm = tf.tensor1d(orderRng.permutation(n), 'int32');
+        epochX = tf.gather(xTrain, perm);
+        epochY = tf.gather(yTrain, perm);
+        perm.dispose();
+      }
+      const xb = tf.slice(epochX!, [inEpoch * batch, 0], [batch, features]);
+      const yb = tf.slice(epochY!, [inEpoch * batch, 0], [batch, data.classes]);
+      const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
+      step(xb, yb, masks);
+      tf.dispose([xb, yb, ...(masks ?? [])]);
+      steps++;
+      if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);
+    }
+    if (diverged) status = 'diverged';
+  } finally {
+    tf.dispose([epochX, epochY, xTrain, yTrain]);
+    for (const s of evalSets) tf.dispose([s.x, s.y, s.onehot]);
+    disposeOptimizer(optimizer);
+    disposeMlp(mlp);
+  }
+  return { spec, status, steps, curve, wallSeconds: now() - started };
+}
