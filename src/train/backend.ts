@@ -32,6 +32,8 @@ async function tryCpu(): Promise<boolean> {
  * cannot start is an error; `auto` falls through node -> wasm -> cpu.
  */
 export async function selectBackend(choice: BackendChoice): Promise<string> {
+  // Production mode: no debug checks and no "install tfjs-node" banner on stdout.
+  tf.env().set('PROD', true);
   const attempts: Record<Exclude<BackendChoice, 'auto'>, () => Promise<boolean>> = {
     node: tryNode,
     wasm: tryWasm,
