@@ -1,4 +1,4 @@
-import type { DataConfig, ExperimentConfig, ModelConfig, TrainConfig } from './config/schema.js';
+import type { DataConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
 
 /** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
 export interface RunSpec {
@@ -12,6 +12,8 @@ export interface RunSpec {
   data: DataConfig;
   model: ModelConfig;
   train: TrainConfig;
+  /** Layer probes (not part of the run id: probes never change training). */
+  probes?: ProbesConfig;
 }
 
 /** The expanded experiment: the data `run` executes and `plan` prints. */
@@ -59,4 +61,10 @@ export interface RunResult {
   curve: EvalRecord[];
   error?: string;
   wallSeconds: number;
+  /** layers.csv rows (one per probe step and layer) when probes are on. */
+  layers?: Record<string, number | string>[];
+  /** landscape.csv rows (one per landscape probe step). */
+  landscape?: Record<string, number | string>[];
+  /** Per-run probe summaries for runs.csv (drift, ICS, landscape), by column name. */
+  probeSummary?: Record<string, number>;
 }

@@ -1,3 +1,4 @@
+import { PROBE_SUMMARY_COLUMNS } from './probe-columns.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord, Plan, RunResult } from '../types.js';
 import { aucTrainLoss, stepsToTarget } from './convergence.js';
@@ -33,6 +34,7 @@ export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraS
     'steps_to_target',
     ...targets.map(targetColumn),
     'auc_train_loss',
+    ...(plan.config.probes ? PROBE_SUMMARY_COLUMNS : []),
     'wall_s',
     'error',
   ];
@@ -86,6 +88,7 @@ export function runRow(
   row.steps_to_target = first === undefined ? '' : cell(stepsToTarget(curve, first));
   for (const t of targets) row[targetColumn(t)] = cell(stepsToTarget(curve, t));
   row.auc_train_loss = cell(aucTrainLoss(curve));
+  for (const [k, v] of Object.entries(result.probeSummary ?? {})) row[k] = cell(v);
   row.wall_s = cell(result.wallSeconds);
   row.error = cell(result.error);
   return row;

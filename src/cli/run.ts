@@ -5,6 +5,7 @@ import { expandPlan, totalSteps } from '../config/expand.js';
 import { targetsOf } from '../analysis/convergence.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
 import { openResults, ResultsWriter, writeManifestAtomic } from '../io/results.js';
+import { writeProbeRows } from './probe-rows.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
@@ -57,6 +58,7 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
       const message = err instanceof Error ? err.message : String(err);
       result = { spec, status: 'failed', steps: 0, curve: [], error: message, wallSeconds: (performance.now() - t0) / 1000 };
     }
+    writeProbeRows(writer, plan, result);
     writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra));
     results.push(result);
     progress.finish(spec, result);

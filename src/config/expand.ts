@@ -16,7 +16,9 @@ export function expandPlan(config: ExperimentConfig): Plan {
     for (const seed of seeds) {
       // Resolved per run so that no two RunSpecs share mutable objects.
       const sections = resolveSections(config, params);
-      runs.push({ id: runId({ ...sections, seed }), index: runs.length, seed, params, ...sections });
+      const run: RunSpec = { id: runId({ ...sections, seed }), index: runs.length, seed, params, ...sections };
+      if (config.probes) run.probes = config.probes;
+      runs.push(run);
     }
   }
   return { config, axes, seeds, runs };

@@ -99,6 +99,23 @@ export const TrainSchema = z
   })
   .prefault({});
 
+/** Per-layer probes (layers.csv); the expensive ones (ICS, landscape) are off unless given a period. */
+export const ProbesSchema = z.strictObject({
+  every: posInt, // steps between probes of the layer distributions and training signals
+  // The fixed probe set: the first `size` examples of the test or the training set.
+  set: z.enum(['test', 'train']).default('test'),
+  size: posInt.default(512),
+  // Units recorded one by one (per layer) for Ioffe & Szegedy Fig. 1(b,c)-style percentile paths.
+  units: z.array(nonNegInt).default([0, 1, 2]),
+  distribution: z.boolean().default(true),
+  training: z.boolean().default(true),
+  // Probes before this step are left out of the drift summaries in runs.csv.
+  burnIn: nonNegInt.default(0),
+  icsEvery: nonNegInt.default(0), // Santurkar Def. 2.1 gradient ICS; 0 = off
+  landscapeEvery: nonNegInt.default(0), // Santurkar Sec. 3.1 landscape probes; 0 = off
+  landscapeSteps: z.array(z.number().positive()).min(1).default([0.5, 1, 2, 4]), // x learning rate
+});
+
 const SweepValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]);
 
 export const ExperimentSchema = z.strictObject({
@@ -109,6 +126,7 @@ export const ExperimentSchema = z.strictObject({
   data: DataSchema,
   model: ModelSchema,
   train: TrainSchema,
+  probes: ProbesSchema.optional(),
   sweep: z.record(z.string(), z.array(SweepValue).min(1)).default({}),
 });
 
@@ -119,3 +137,4 @@ export type ModelConfig = z.infer<typeof ModelSchema>;
 export type TrainConfig = z.infer<typeof TrainSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
 export type ShiftConfig = z.infer<typeof ShiftSchema>;
+export type ProbesConfig = z.infer<typeof ProbesSchema>;

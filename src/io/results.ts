@@ -22,8 +22,10 @@ import { type CsvValue, parseCsv, toCsv } from './csv.js';
 export const MANIFEST = 'manifest.json';
 export const RUNS_CSV = 'runs.csv';
 export const CURVES_CSV = 'curves.csv';
+export const LAYERS_CSV = 'layers.csv';
+export const LANDSCAPE_CSV = 'landscape.csv';
 /** Files keyed by run_id whose rows are written before the run's runs.csv row. */
-const PER_RUN_CSVS = [CURVES_CSV];
+const PER_RUN_CSVS = [CURVES_CSV, LAYERS_CSV, LANDSCAPE_CSV];
 
 /** An opened results folder; `done` holds the run ids already committed to runs.csv (resume). */
 export interface ResultsDir {
@@ -54,7 +56,7 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
   }
   if (opts.overwrite === true) {
     // Only our own files: --out may point at a folder holding other things.
-    for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS, 'layers.csv']) rmSync(join(dir, f), { force: true });
+    for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS]) rmSync(join(dir, f), { force: true });
     return { dir, done: new Set() };
   }
   return { dir, done: opts.resume === true ? repairForResume(dir) : new Set() };
@@ -81,6 +83,7 @@ export class ResultsWriter {
   readonly dir: string;
   private readonly runsColumns: readonly string[];
   private readonly curvesColumns: readonly string[];
+  private readonly headed = new Set<string>();
 
   /** Writes each file's header unless the file already has it (resume); a different header is refused. */
   constructor(dir: string, runsColumns: readonly string[], curvesColumns: readonly string[]) {
@@ -89,6 +92,19 @@ export class ResultsWriter {
     this.curvesColumns = curvesColumns;
     ensureHeader(join(dir, CURVES_CSV), curvesColumns);
     ensureHeader(join(dir, RUNS_CSV), runsColumns);
+  }
+
+  /**
+   * Append a run's rows to another per-run file (layers.csv, landscape.csv); call before `appendRun`,
+   * which commits the run. The header is written on first use.
+   */
+  appendPerRun(file: string, columns: readonly string[], rows: readonly Record<string, CsvValue>[]): void {
+    const path = join(this.dir, file);
+    if (!this.headed.has(file)) {
+      ensureHeader(path, columns);
+      this.headed.add(file);
+    }
+    if (rows.length > 0) appendSynced(path, toCsv(rows, columns, { header: false }));
   }
 
   /** Append one run: its curve rows first, then its runs.csv row, which commits it (arguments in write order). */

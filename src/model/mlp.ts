@@ -32,6 +32,8 @@ export interface TrainForwardHooks {
   onMoments?: (layer: number, m: BatchMoments) => void;
   /** Receives each layer's pre-activation (the input to the nonlinearity). */
   onPreActivation?: (layer: number, a: tf.Tensor2D) => void;
+  /** Receives each BN layer's input (before normalization). */
+  onBnInput?: (layer: number, z: tf.Tensor2D) => void;
 }
 
 /** A variable initialised from a fresh tensor (the tensor itself is disposed). */
@@ -111,8 +113,10 @@ export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks 
   mlp.hidden.forEach((layer, l) => {
     let z = linear(h, layer.w);
     if (layer.b) z = tf.add(z, layer.b) as tf.Tensor2D;
-    const bn = (t: tf.Tensor2D): tf.Tensor2D =>
-      batchNormTrain(t, layer.bn!.gamma, layer.bn!.beta, bnEpsilon, (m) => hooks.onMoments?.(l, m));
+    const bn = (t: tf.Tensor2D): tf.Tensor2D => {
+      hooks.onBnInput?.(l, t);
+      return batchNormTrain(t, layer.bn!.gamma, layer.bn!.beta, bnEpsilon, hooks.onMoments && ((m) => hooks.onMoments!(l, m)));
+    };
     if (batchNorm === 'before') z = bn(z);
     hooks.onPreActivation?.(l, z);
     h = activate(activation, z);

@@ -7,6 +7,7 @@ import { buildMlp, disposeMlp, type Mlp } from '../model/mlp.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
 import { evaluate, type EvalSet } from './evaluate.js';
 import { disposeOptimizer, makeOptimizer } from './optimizer.js';
+import { LayerProber } from './probes.js';
 import { makeTrainStep } from './step.js';
 
 /** Callbacks of a run in progress (progress display, probes). */
@@ -69,6 +70,12 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
     ...Object.entries(data.extra).map(([name, split]) => toEvalSet(name, split, data.classes)),
   ];
 
+  const probeSplit = spec.probes?.set === 'train' ? data.train : data.test;
+  const probeN = Math.min(spec.probes?.size ?? 0, probeSplit.n);
+  const probeX = spec.probes ? tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features]) : undefined;
+  const prober =
+    spec.probes && probeX ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, batch) : undefined;
+
   const curve: EvalRecord[] = [];
   let status: RunResult['status'] = 'ok';
   let steps = 0;
@@ -101,17 +108,25 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const xb = tf.slice(epochX!, [inEpoch * batch, 0], [batch, features]);
       const yb = tf.slice(epochY!, [inEpoch * batch, 0], [batch, data.classes]);
       const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
+      const pending = prober?.due(steps) ? await prober.before(steps, xb, yb, masks) : undefined;
       step(xb, yb, masks);
+      if (pending) await prober!.after(pending);
       tf.dispose([xb, yb, ...(masks ?? [])]);
       steps++;
       if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);
     }
     if (diverged) status = 'diverged';
   } finally {
-    tf.dispose([epochX, epochY, xTrain, yTrain]);
+    tf.dispose([epochX, epochY, xTrain, yTrain, probeX]);
     for (const s of evalSets) tf.dispose([s.x, s.y, s.onehot]);
     disposeOptimizer(optimizer);
     disposeMlp(mlp);
   }
-  return { spec, status, steps, curve, wallSeconds: now() - started };
+  const result: RunResult = { spec, status, steps, curve, wallSeconds: now() - started };
+  if (prober) {
+    result.layers = prober.rows;
+    result.landscape = prober.landscapeRows;
+    result.probeSummary = prober.summary();
+  }
+  return result;
 }

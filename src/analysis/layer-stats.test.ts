@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { meanMedian, quantileSorted, sortedColumn, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
+
+describe('layer statistics against hand-computed values', () => {
+  it.each([
+    // R type 7 (numpy's default "linear"): h = (n-1)p, interpolate between order statistics.
+    { xs: [1, 2, 3, 4, 5], p: 0.5, q: 3 },
+    { xs: [1, 2, 3, 4, 5], p: 0.15, q: 1.6 }, // h = 0.6
+    { xs: [1, 2, 3, 4, 5], p: 0.85, q: 4.4 }, // h = 3.4
+    { xs: [10, 20], p: 0.15, q: 11.5 },
+    { xs: [7], p: 0.85, q: 7 },
+  ])('quantile $p of $xs = $q', ({ xs, p, q }) => {
+    expect(quantileSorted(xs, p)).toBeCloseTo(q, 12);
+  });
+
+  it('mean, population std, skewness and excess kurtosis of a small sample', () => {
+    // xs = 0,0,0,0,4: mean 0.8; deviations -0.8 x4, 3.2; m2 = (4*0.64 + 10.24)/5 = 2.56;
+    // m3 = (4*(-0.512) + 32.768)/5 = 6.144; m4 = (4*0.4096 + 104.8576)/5 = 21.2992.
+    const s = unitStats(Float32Array.from([0, 0, 0, 0, 4]));
+    expect(s.mean).toBeCloseTo(0.8, 6);
+    expect(s.std).toBeCloseTo(1.6, 6);
+    expect(s.skew).toBeCloseTo(6.144 / 2.56 ** 1.5, 5); // 1.5
+    expect(s.kurt).toBeCloseTo(21.2992 / 2.56 ** 2 - 3, 5); // 0.25
+    expect(s.q50).toBe(0);
+    expect(unitStats(Float32Array.from([2, 2, 2]))).toMatchObject({ std: 0, skew: 0, kurt: 0 });
+  });
+
+  it('sorts one column of a row-major matrix', () => {
+    // [[3, 1], [1, 5], [2, 0]] -> column 0 = [1, 2, 3], column 1 = [0, 1, 5]
+    const m = Float32Array.from([3, 1, 1, 5, 2, 0]);
+    expect(Array.from(sortedColumn(m, 3, 2, 0))).toEqual([1, 2, 3]);
+    expect(Array.from(sortedColumn(m, 3, 2, 1))).toEqual([0, 1, 5]);
+  });
+
+  it.each([
+    { a: [0, 1, 2], b: [0, 1, 2], w: 0 },
+    { a: [0, 1, 2], b: [1, 2, 3], w: 1 }, // a shift moves every quantile by 1
+    { a: [0, 0], b: [0, 0, 3, 3], w: 1.5 }, // half the mass moves by 3
+    { a: [0, 2], b: [1], w: 1 },
+  ])('Wasserstein-1 of $a and $b = $w', ({ a, b, w }) => {
+    expect(wasserstein1Sorted(a, b)).toBeCloseTo(w, 12);
+    expect(wasserstein1Sorted(b, a)).toBeCloseTo(w, 12);
+  });
+
+  it('mean and median over units', () => {
+    expect(meanMedian([3, 1, 2, 10])).toEqual({ mean: 4, median: 2.5 });
+  });
+
+  it('drift of a median path (SCIENCE.md 1.4)', () => {
+    const path = [
+      { q15: -1, q50: 0, q85: 1 }, // spread 2
+      { q15: 0, q50: 1, q85: 2 }, // spread 2
+      { q15: -1.5, q50: 0.5, q85: 2.5 }, // spread 4
+    ];
+    const d = unitDrift(path);
+    expect(d.medianRange).toBe(1);
+    expect(d.medianTV).toBe(1.5);
+    expect(d.normRange).toBeCloseTo(1 / (8 / 3), 12);
+    expect(d.normTV).toBeCloseTo(1.5 / (8 / 3), 12);
+    expect(d.spreadRatio).toBe(2);
+  });
+});

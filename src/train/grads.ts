@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import { forwardTrain, trainableVariables, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
+import { softmaxCrossEntropy } from '../model/ops.js';
+
+/** The trainable variables of one layer: its weight matrix first, then bias / γ / β when present. */
+export interface ParamGroup {
+  /** 1..depth for hidden layers, depth+1 for the output layer. */
+  layer: number;
+  w: tf.Variable;
+  vars: tf.Variable[];
+}
+
+/** The model's trainable variables grouped by layer, input side first. */
+export function paramGroups(mlp: Mlp): ParamGroup[] {
+  const groups: ParamGroup[] = mlp.hidden.map((l, i) => ({
+    layer: i + 1,
+    w: l.w,
+    vars: [l.w, ...(l.b ? [l.b] : []), ...(l.bn ? [l.bn.gamma, l.bn.beta] : [])],
+  }));
+  groups.push({ layer: mlp.hidden.length + 1, w: mlp.out.w, vars: [mlp.out.w, mlp.out.b] });
+  return groups;
+}
+
+/**
+ * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks),
+ * without touching BN's moving averages: the gradient a training step would use.
+ */
+export function lossAndGrads(
+  mlp: Mlp,
+  x: tf.Tensor2D,
+  onehot: tf.Tensor2D,
+  masks?: (tf.Tensor2D | undefined)[],
+  vars: tf.Variable[] = trainableVariables(mlp),
+  onMoments?: TrainForwardHooks['onMoments'],
+): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
+  const hooks: TrainForwardHooks = { masks };
+  if (onMoments) hooks.onMoments = onMoments;
+  const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(forwardTrain(mlp, x, hooks), onehot), vars);
+  return { loss: value, grads };
+}
+
+/** Copies of the current values of some variables (to restore them exactly later). */
+export function snapshot(vars: tf.Variable[]): tf.Tensor[] {
+  return vars.map((v) => tf.clone(v));
+}
+
+/** Assigns saved values back to their variables (bit-exact). */
+export function restore(vars: tf.Variable[], values: tf.Tensor[]): void {
+  vars.forEach((v, i) => v.assign(values[i]!));
+}

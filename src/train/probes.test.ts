@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expandPlan } from '../config/expand.js';
+import { parseExperiment } from '../config/load.js';
+import { generateDataset } from '../data/synthetic.js';
+import type { RunSpec } from '../types.js';
+import { selectBackend } from './backend.js';
+import { trainRun } from './loop.js';
+
+function spec(bn: 'off' | 'before', probes: string): RunSpec {
+  const yaml = `
+name: probes
+seeds: [3]
+data: { features: 8, classes: 3, trainSize: 512, testSize: 256, teacher: { depth: 1, width: 16 } }
+model: { depth: 3, width: 24, activation: tanh, batchNorm: ${bn}, dropout: 0.1 }
+train: { optimizer: momentum, learningRate: 0.1, batchSize: 32, steps: 40, evalEvery: 20 }
+${probes}
+`;
+  return expandPlan(parseExperiment(yaml, 'probes.yaml')).runs[0]!;
+}
+
+const ALL = 'probes: { every: 10, size: 128, icsEvery: 20, landscapeEvery: 20 }';
+
+describe('layer probes', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it.each(['off', 'before'] as const)('leave training unchanged (BN %s)', async (bn) => {
+    const plain = spec(bn, '');
+    const probed = spec(bn, ALL);
+    expect(probed.id).toBe(plain.id); // probes are not part of the run id
+    const a = await trainRun(plain, generateDataset(plain.data, plain.seed));
+    const b = await trainRun(probed, generateDataset(probed.data, probed.seed));
+    expect(b.curve).toEqual(a.curve);
+    expect(b.layers!.length).toBe(4 * 4); // probes at steps 0, 10, 20, 30 x (3 hidden + output)
+    expect(b.landscape!.map((r) => r.step)).toEqual([0, 20]);
+  });
+
+  it('post-BN pre-activations with γ=1, β=0 have per-unit mean ~0 and std ~1 on the probe set', async () => {
+    const s = spec('before', 'probes: { every: 10, size: 128 }');
+    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const first = r.layers!.filter((row) => row.step === 0 && row.kind === 'hidden');
+    expect(first).toHaveLength(3);
+    for (const row of first) {
+      expect(Math.abs(row.pre_mean as number)).toBeLessThan(1e-5);
+      expect(Math.abs(row.pre_mean_med as number)).toBeLessThan(1e-5);
+      expect(row.pre_std as number).toBeGreaterThan(0.98); // sqrt(var/(var+ε)) with ε = 1e-3
+      expect(row.pre_std as number).toBeLessThanOrEqual(1);
+      expect(row.gamma_mean).toBe(1);
+      expect(row.beta_std).toBe(0);
+      // BN noise std((μ_B − μ_pop)/σ_pop) over 4 chunks of 32: near sqrt((128−32)/127)/sqrt(32) = 0.154.
+      expect(row.bn_noise_pred).toBeCloseTo(Math.sqrt(96 / 127) / Math.sqrt(32), 9);
+      expect(row.bn_noise_mean as number).toBeGreaterThan(0.5 * (row.bn_noise_pred as number));
+      expect(row.bn_noise_mean as number).toBeLessThan(1.5 * (row.bn_noise_pred as number));
+    }
+    // Without BN nothing pins them: the same layers are not standardized.
+    const off = spec('off', 'probes: { every: 10, size: 128 }');
+    const r2 = await trainRun(off, generateDataset(off.data, off.seed));
+    const stds = r2.layers!.filter((row) => row.step === 0 && row.kind === 'hidden').map((row) => row.pre_std as number);
+    expect(stds.some((v) => Math.abs(v - 1) > 0.05)).toBe(true);
+  });
+
+  it('gradient ICS is exactly 0 for the first layer (no earlier layer moved) and measured deeper', async () => {
+    const s = spec('before', ALL);
+    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const ics = r.layers!.filter((row) => row.step === 20);
+    expect(ics.find((row) => row.layer === 1)!.ics_l2).toBe(0);
+    expect(ics.find((row) => row.layer === 1)!.ics_cos).toBeCloseTo(1, 6);
+    const deeper = ics.filter((row) => (row.layer as number) > 1);
+    for (const row of deeper) {
+      expect(row.ics_l2 as number).toBeGreaterThan(0);
+      expect(row.ics_cos as number).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    // Rows at non-ICS probe steps have no ICS values.
+    expect(r.layers!.find((row) => row.step === 10)!.ics_l2).toBeUndefined();
+  });
+
+  it('landscape rows are consistent: band = max − min, β-smoothness > 0', async () => {
+    const s = spec('off', ALL);
+    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    for (const row of r.landscape!) {
+      expect(row.loss_band).toBeCloseTo((row.loss_max as number) - (row.loss_min as number), 9);
+      expect(row.loss_min as number).toBeLessThanOrEqual(row.loss_max as number);
+      expect(row.beta_smoothness as number).toBeGreaterThan(0);
+    }
+    const summary = r.probeSummary!;
+    expect(Number.isFinite(summary.drift_last_layer)).toBe(true);
+    expect(summary.ics_cos_mean).toBeLessThanOrEqual(1 + 1e-6);
+    expect(Number.isNaN(summary.bn_noise_mean)).toBe(true); // no BN layer
+  });
+});
