@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { ModelSchema, type ModelConfig } from '../config/schema.js';
+import { ModelSchema, ProbesSchema, type ModelConfig } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
 import { buildMlp, disposeMlp } from '../model/mlp.js';
 import { selectBackend } from '../train/backend.js';
 import { disposeOptimizer, makeOptimizer } from '../train/optimizer.js';
+import { LayerProber } from '../train/probes.js';
 import { makeTrainStep } from '../train/step.js';
 import type { BackendChoice } from '../backends.js';
 
@@ -110,6 +111,36 @@ async function benchFit(c: Case, budget: number): Promise<number> {
   return rate;
 }
 
+/**
+ * Relative cost of the default layer probes every 10 steps (distribution + training signals on a
+ * 512-example probe set) at depth 4, width 64, batch 64, BN: steps/s without probes over steps/s with.
+ */
+async function benchProbeOverhead(budget: number): Promise<{ plain: number; probed: number }> {
+  const c: Case = { depth: 4, width: 64, batch: 64, batchNorm: 'before' };
+  const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
+  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
+  const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
+  const step = makeTrainStep(mlp, opt);
+  const { x, y } = data(c.batch);
+  const probeX = data(512).x;
+  const prober = new LayerProber(mlp, ProbesSchema.parse({ every: 10 }), 'bench', probeX, 0.01, c.batch);
+  let t = 0;
+  const run = (probe: boolean) => async (n: number) => {
+    for (let i = 0; i < n; i++, t++) {
+      const pending = probe && prober.due(t) ? await prober.before(t, x, y) : undefined;
+      step(x, y);
+      if (pending) await prober.after(pending);
+    }
+    await mlp.out.b.data();
+  };
+  const plain = await timeSteps(run(false), budget);
+  const probed = await timeSteps(run(true), budget);
+  tf.dispose([x, y, probeX]);
+  disposeOptimizer(opt);
+  disposeMlp(mlp);
+  return { plain, probed };
+}
+
 function flopsPerStep(c: Case): number {
   let macs = FEATURES * c.width + (c.depth - 1) * c.width * c.width + c.width * CLASSES;
   macs *= c.batch;
@@ -164,6 +195,10 @@ async function main(): Promise<void> {
           .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
       );
   }
+  const probes = await benchProbeOverhead(budget);
+  const overhead = { probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)), steps_per_s: Number(probes.plain.toFixed(1)), probed_steps_per_s: Number(probes.probed.toFixed(1)) };
+  if (values.json) console.log(JSON.stringify({ backend, bench: 'probes', depth: 4, width: 64, batch: 64, batchNorm: 'before', every: 10, ...overhead }));
+  else console.log(`default probes every 10 steps (d4 w64 b64 BN, 512 probe examples): ${overhead.steps_per_s} -> ${overhead.probed_steps_per_s} steps/s, overhead ${(overhead.probe_overhead * 100).toFixed(1)}%`);
 }
 
 await main();
