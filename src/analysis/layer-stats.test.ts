@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { meanMedian, quantileSorted, sortedColumn, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
+import { Rng } from '../data/rng.js';
+import { meanMedian, quantileSorted, sortedColumn, sortFloat32, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
 
 describe('layer statistics against hand-computed values', () => {
   it.each([
@@ -23,6 +24,17 @@ describe('layer statistics against hand-computed values', () => {
     expect(s.kurt).toBeCloseTo(21.2992 / 2.56 ** 2 - 3, 5); // 0.25
     expect(s.q50).toBe(0);
     expect(unitStats(Float32Array.from([2, 2, 2]))).toMatchObject({ std: 0, skew: 0, kurt: 0 });
+  });
+
+  it('radix sort equals the native numeric sort (negatives, zeros, duplicates, infinities)', () => {
+    const rng = Rng.derive(5, 'sort');
+    for (const n of [0, 1, 2, 7, 512, 1000]) {
+      const a = new Float32Array(n);
+      for (let i = 0; i < n; i++) a[i] = rng.uniform() < 0.1 ? Math.round(rng.normal()) : rng.normal() * 10 ** rng.int(6);
+      if (n > 5) a.set([0, -0, Infinity, -Infinity, -1e-40], 0);
+      const expected = Float32Array.from(a).sort();
+      expect(Array.from(sortFloat32(a))).toEqual(Array.from(expected));
+    }
   });
 
   it('sorts one column of a row-major matrix', () => {

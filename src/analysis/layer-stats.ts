@@ -58,11 +58,48 @@ export function unitStats(sorted: Float32Array): UnitStats {
   };
 }
 
+/**
+ * Sorts float32 values ascending in place with an LSD radix sort on their bit patterns (4 passes of
+ * 8 bits): O(n), several times faster than TypedArray.prototype.sort on probe-sized columns. Negative
+ * floats have all bits flipped and positive ones their sign bit, which makes the uint32 order the
+ * numeric order (NaNs end up last, -0 before +0).
+ */
+export function sortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  let keys: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    keys[i] = k & 0x80000000 ? ~k >>> 0 : (k | 0x80000000) >>> 0;
+  }
+  let tmp: Uint32Array = new Uint32Array(n);
+  const count = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((keys[i] as number) >>> shift) & 0xff]!++;
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = count[b] as number;
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i] as number;
+      tmp[count[(k >>> shift) & 0xff]!++] = k;
+    }
+    [keys, tmp] = [tmp, keys]; // after 4 passes the result is back in the original buffer
+  }
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    keys[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
+  }
+  return values;
+}
+
 /** Column `unit` of a row-major [n, width] matrix, sorted ascending. */
 export function sortedColumn(values: Float32Array, n: number, width: number, unit: number): Float32Array {
   const col = new Float32Array(n);
   for (let i = 0; i < n; i++) col[i] = values[i * width + unit] as number;
-  return col.sort();
+  return sortFloat32(col);
 }
 
 /**

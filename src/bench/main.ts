@@ -66,7 +66,9 @@ async function benchOurs(c: Case, budget: number): Promise<{ rate: number; kerne
   const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
   const step = makeTrainStep(mlp, opt);
   const { x, y } = data(c.batch);
-  const profile = await tf.profile(() => step(x, y));
+  const profile = await tf.profile(() => {
+    step(x, y);
+  });
   const rate = await timeSteps(async (n) => {
     for (let i = 0; i < n; i++) step(x, y);
     await mlp.out.b.data(); // one sync per window
@@ -112,10 +114,11 @@ async function benchFit(c: Case, budget: number): Promise<number> {
 }
 
 /**
- * Relative cost of the default layer probes every 10 steps (distribution + training signals on a
- * 512-example probe set) at depth 4, width 64, batch 64, BN: steps/s without probes over steps/s with.
+ * Relative cost of the default layer probes every 10 steps (distribution + training signals) at depth 4,
+ * width 64, batch 64, BN, on the default 512-example probe set or on the step's own batch
+ * (`set: batch`): steps/s without probes over steps/s with, minus 1.
  */
-async function benchProbeOverhead(budget: number): Promise<{ plain: number; probed: number }> {
+async function benchProbeOverhead(budget: number, set: 'test' | 'batch'): Promise<{ plain: number; probed: number }> {
   const c: Case = { depth: 4, width: 64, batch: 64, batchNorm: 'before' };
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
@@ -123,13 +126,12 @@ async function benchProbeOverhead(budget: number): Promise<{ plain: number; prob
   const step = makeTrainStep(mlp, opt);
   const { x, y } = data(c.batch);
   const probeX = data(512).x;
-  const prober = new LayerProber(mlp, ProbesSchema.parse({ every: 10 }), 'bench', probeX, 0.01, c.batch);
+  const prober = new LayerProber(mlp, ProbesSchema.parse({ every: 10, set }), 'bench', probeX, 0.01, c.batch);
   let t = 0;
   const run = (probe: boolean) => async (n: number) => {
     for (let i = 0; i < n; i++, t++) {
-      const pending = probe && prober.due(t) ? await prober.before(t, x, y) : undefined;
-      step(x, y);
-      if (pending) await prober.after(pending);
+      if (probe && prober.due(t)) await prober.probe(t, x, y, undefined, () => step(x, y, undefined, true)!);
+      else step(x, y);
     }
     await mlp.out.b.data();
   };
@@ -195,10 +197,27 @@ async function main(): Promise<void> {
           .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
       );
   }
-  const probes = await benchProbeOverhead(budget);
-  const overhead = { probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)), steps_per_s: Number(probes.plain.toFixed(1)), probed_steps_per_s: Number(probes.probed.toFixed(1)) };
-  if (values.json) console.log(JSON.stringify({ backend, bench: 'probes', depth: 4, width: 64, batch: 64, batchNorm: 'before', every: 10, ...overhead }));
-  else console.log(`default probes every 10 steps (d4 w64 b64 BN, 512 probe examples): ${overhead.steps_per_s} -> ${overhead.probed_steps_per_s} steps/s, overhead ${(overhead.probe_overhead * 100).toFixed(1)}%`);
+  for (const set of ['test', 'batch'] as const) {
+    const probes = await benchProbeOverhead(budget, set);
+    const row = {
+      backend,
+      bench: 'probes',
+      depth: 4,
+      width: 64,
+      batch: 64,
+      batchNorm: 'before',
+      every: 10,
+      set,
+      steps_per_s: Number(probes.plain.toFixed(1)),
+      probed_steps_per_s: Number(probes.probed.toFixed(1)),
+      probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)),
+    };
+    if (values.json) console.log(JSON.stringify(row));
+    else
+      console.log(
+        `default probes every 10 steps, set ${set} (d4 w64 b64 BN): ${row.steps_per_s} -> ${row.probed_steps_per_s} steps/s, overhead ${(row.probe_overhead * 100).toFixed(1)}%`,
+      );
+  }
 }
 
 await main();

@@ -102,8 +102,9 @@ export const TrainSchema = z
 /** Per-layer probes (layers.csv); the expensive ones (ICS, landscape) are off unless given a period. */
 export const ProbesSchema = z.strictObject({
   every: posInt, // steps between probes of the layer distributions and training signals
-  // The fixed probe set: the first `size` examples of the test or the training set.
-  set: z.enum(['test', 'train']).default('test'),
+  // The fixed probe set: the first `size` examples of the test or the training set; `batch` probes each
+  // probed step's own training batch instead (cheapest: no extra forward pass; no BN-noise measure).
+  set: z.enum(['test', 'train', 'batch']).default('test'),
   size: posInt.default(512),
   // Units recorded one by one (per layer) for Ioffe & Szegedy Fig. 1(b,c)-style percentile paths.
   units: z.array(nonNegInt).default([0, 1, 2]),

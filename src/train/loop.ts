@@ -72,9 +72,11 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
 
   const probeSplit = spec.probes?.set === 'train' ? data.train : data.test;
   const probeN = Math.min(spec.probes?.size ?? 0, probeSplit.n);
-  const probeX = spec.probes ? tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features]) : undefined;
-  const prober =
-    spec.probes && probeX ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, batch) : undefined;
+  const probeX =
+    spec.probes && spec.probes.set !== 'batch'
+      ? tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features])
+      : undefined;
+  const prober = spec.probes ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, batch) : undefined;
 
   const curve: EvalRecord[] = [];
   let status: RunResult['status'] = 'ok';
@@ -108,9 +110,8 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const xb = tf.slice(epochX!, [inEpoch * batch, 0], [batch, features]);
       const yb = tf.slice(epochY!, [inEpoch * batch, 0], [batch, data.classes]);
       const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
-      const pending = prober?.due(steps) ? await prober.before(steps, xb, yb, masks) : undefined;
-      step(xb, yb, masks);
-      if (pending) await prober!.after(pending);
+      if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true)!);
+      else step(xb, yb, masks);
       tf.dispose([xb, yb, ...(masks ?? [])]);
       steps++;
       if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);

@@ -10,8 +10,8 @@ import {
 import { PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../analysis/probe-columns.js';
 import type { ProbesConfig } from '../config/schema.js';
 import { forwardTrain, type Mlp } from '../model/mlp.js';
-import type { BatchMoments } from '../model/ops.js';
 import { lossAndGrads, paramGroups, restore, snapshot, type ParamGroup } from './grads.js';
+import type { StepCapture } from './step.js';
 
 /*
  * Per-layer probes (layers.csv, landscape.csv), SCIENCE.md 1.4, 2.3, 2.4, 3.3. Probes never change
@@ -65,20 +65,6 @@ function meanStd(xs: Float32Array): { mean: number; std: number } {
   return { mean, std: Math.sqrt(v / xs.length) };
 }
 
-/** What `before` leaves for `after` around one probed training step. */
-interface Pending {
-  step: number;
-  rows: Row[];
-  old: tf.Tensor[];
-  vars: tf.Variable[];
-  ics: boolean;
-  /** G per layer (kept tensors), for gradient ICS. */
-  g: tf.Tensor[];
-  x: tf.Tensor2D;
-  y: tf.Tensor2D;
-  masks: (tf.Tensor2D | undefined)[] | undefined;
-}
-
 /** Runs the configured probes of one training run and accumulates its rows and summaries. */
 export class LayerProber {
   readonly rows: Row[] = [];
@@ -91,11 +77,12 @@ export class LayerProber {
   private readonly ics: { rel: number; cos: number }[] = [];
   private readonly noise: number[] = [];
 
+  /** `probeX` is the fixed probe set (unused with `set: batch`, which probes the step's own batch). */
   constructor(
     private readonly mlp: Mlp,
     private readonly cfg: ProbesConfig,
     private readonly runId: string,
-    private readonly probeX: tf.Tensor2D,
+    private readonly probeX: tf.Tensor2D | undefined,
     private readonly learningRate: number,
     private readonly batchSize: number,
   ) {
@@ -103,26 +90,35 @@ export class LayerProber {
     this.paths = this.groups.map(() => []);
   }
 
-  /** Whether the state after `step` steps is probed. */
+  /** Whether the step taken from the state after `step` steps is probed. */
   due(step: number): boolean {
     return step % this.cfg.every === 0;
   }
 
-  /** Probes the model before the step on batch (x, y, masks); call `after` once the step is taken. */
-  async before(step: number, x: tf.Tensor2D, y: tf.Tensor2D, masks?: (tf.Tensor2D | undefined)[]): Promise<Pending> {
+  /**
+   * Probes the state after `step` steps around the real training step `takeStep` on batch (x, y, masks):
+   * the distribution on the probe set before the step, then the step's own gradients and moments,
+   * update ratios, gradient ICS and landscape after it, pulled to JS with one sync.
+   */
+  async probe(
+    step: number,
+    x: tf.Tensor2D,
+    y: tf.Tensor2D,
+    masks: (tf.Tensor2D | undefined)[] | undefined,
+    takeStep: () => StepCapture,
+  ): Promise<void> {
     const { cfg, mlp, groups } = this;
     const vars = groups.flatMap((g) => g.vars);
     const ics = cfg.icsEvery > 0 && step % cfg.icsEvery === 0;
     const landscape = cfg.landscapeEvery > 0 && step % cfg.landscapeEvery === 0;
-    const needGrads = cfg.training || ics || landscape;
-    const old = snapshot(vars);
     const pull = new Pull();
-    const g: tf.Tensor[] = [];
-    const etas = cfg.landscapeSteps.map((m) => m * this.learningRate);
+    const old = snapshot(vars); // W_t (clones share data: free until the optimizer writes new values)
+    const movingOld = snapshot(mlp.hidden.flatMap((l) => (l.bn ? [l.bn.movingMean, l.bn.movingVar] : [])));
+    const probeX = this.probeX;
 
-    tf.tidy(() => {
-      if (cfg.distribution) {
-        const logits = forwardTrain(mlp, this.probeX, {
+    if (cfg.distribution && cfg.set !== 'batch' && probeX) {
+      tf.tidy(() => {
+        const logits = forwardTrain(mlp, probeX, {
           onPreActivation: (l, a) => pull.add(`pre${l + 1}`, a),
           onBnInput: (l, z) => {
             const noise = this.bnNoise(z);
@@ -133,83 +129,80 @@ export class LayerProber {
           },
         });
         pull.add(`pre${groups.length}`, logits);
-      }
-      if (!needGrads) return;
-      const moments: (BatchMoments | undefined)[] = [];
-      const { loss, grads } = lossAndGrads(mlp, x, y, masks, vars, (l, m) => (moments[l] = m));
-      for (const grp of groups) {
-        const gw = grads[grp.w.name]!;
-        pull.add(`w_norm${grp.layer}`, norm(grp.w));
-        pull.add(`grad_norm${grp.layer}`, norm(gw));
-        if (ics) g.push(tf.keep(gw));
-      }
-      mlp.hidden.forEach((layer, l) => {
-        const m = moments[l];
-        if (!layer.bn || !m) return;
-        const sd = tf.sqrt(tf.add(layer.bn.movingVar, mlp.config.bnEpsilon));
-        pull.add(`bn_mean_gap${l + 1}`, tf.mean(tf.div(tf.abs(tf.sub(m.mean, layer.bn.movingMean)), sd)));
-        pull.add(`bn_var_ratio${l + 1}`, tf.mean(tf.div(m.variance, layer.bn.movingVar)));
-        pull.add(`gamma${l + 1}`, layer.bn.gamma);
-        pull.add(`beta${l + 1}`, layer.bn.beta);
-        tf.dispose([m.mean, m.variance]);
       });
+    }
+
+    const cap = takeStep();
+    const next = ics || landscape ? snapshot(vars) : []; // W_{t+1}
+    tf.tidy(() => {
+      if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, a));
+      let offset = 0;
+      const start = groups.map((grp) => {
+        const s0 = offset;
+        offset += grp.vars.length;
+        return s0;
+      });
+      if (cfg.training) {
+        groups.forEach((grp, gi) => {
+          const wOld = old[start[gi]!]!;
+          pull.add(`w_norm${grp.layer}`, norm(wOld));
+          pull.add(`grad_norm${grp.layer}`, norm(cap.grads[grp.w.name]!));
+          pull.add(`update${grp.layer}`, tf.div(norm(tf.sub(grp.w, wOld)), norm(wOld)));
+        });
+        let k = 0;
+        mlp.hidden.forEach((layer, l) => {
+          const m = cap.moments[l];
+          if (!layer.bn) return;
+          const [mMean, mVar] = [movingOld[k]!, movingOld[k + 1]!];
+          k += 2;
+          if (!m) return;
+          const sd = tf.sqrt(tf.add(mVar, mlp.config.bnEpsilon));
+          pull.add(`bn_mean_gap${l + 1}`, tf.mean(tf.div(tf.abs(tf.sub(m.mean, mMean)), sd)));
+          pull.add(`bn_var_ratio${l + 1}`, tf.mean(tf.div(m.variance, mVar)));
+          const g0 = old[start[l]! + (layer.b ? 2 : 1)]!; // γ at W_t (vars: w, [b], gamma, beta)
+          const b0 = old[start[l]! + (layer.b ? 3 : 2)]!;
+          pull.add(`gamma${l + 1}`, g0);
+          pull.add(`beta${l + 1}`, b0);
+        });
+      }
+      if (ics) {
+        // Santurkar Def. 2.1: G'_i = the gradient of W_i on the same batch after layers < i took their
+        // real update (layers >= i at their old values); G_i = the gradient the step applied.
+        groups.forEach((grp, gi) => {
+          for (let v = start[gi]!; v < vars.length; v++) vars[v]!.assign(old[v]!);
+          const gPrime = lossAndGrads(mlp, x, y, masks, [grp.w]).grads[grp.w.name]!;
+          const g = cap.grads[grp.w.name]!;
+          pull.add(`ics_l2${grp.layer}`, norm(tf.sub(g, gPrime)));
+          pull.add(`ics_g${grp.layer}`, norm(g));
+          pull.add(`ics_gp${grp.layer}`, norm(gPrime));
+          pull.add(`ics_dot${grp.layer}`, tf.sum(tf.mul(g, gPrime)));
+          restore(vars, next);
+        });
+      }
       if (landscape) {
-        // Santurkar Sec. 3.1: move along −g by η and measure the loss and the change of the gradient.
-        const gAll = vars.map((v) => grads[v.name]!);
-        pull.add('land_loss', loss);
+        // Santurkar Sec. 3.1: from w_t, move along −g by η; loss and gradient change at each η.
+        const gAll = vars.map((v) => cap.grads[v.name]!);
+        pull.add('land_loss', cap.loss);
         pull.add('land_gnorm', globalNorm(gAll));
-        etas.forEach((eta, j) => {
+        this.etas().forEach((eta, j) => {
           vars.forEach((v, i) => v.assign(tf.sub(old[i]!, tf.mul(gAll[i]!, eta))));
           const moved = lossAndGrads(mlp, x, y, masks, vars);
           pull.add(`land_loss${j}`, moved.loss);
           pull.add(`land_dg${j}`, globalNorm(vars.map((v, i) => tf.sub(gAll[i]!, moved.grads[v.name]!))));
         });
-        restore(vars, old);
+        restore(vars, next);
       }
     });
+    tf.dispose([...old, ...movingOld, ...next, cap.loss, ...Object.values(cap.grads), ...cap.preActivations]);
+    for (const m of cap.moments) if (m) tf.dispose([m.mean, m.variance]);
 
     const values = await pull.run();
     const rows = this.layerRows(step, values);
-    if (landscape) this.landscapeRow(step, values, etas);
-    return { step, rows, old, vars, ics, g, x, y, masks };
-  }
-
-  /** Completes a probe after the real step: update ratios and gradient ICS (Santurkar Def. 2.1). */
-  async after(p: Pending): Promise<void> {
-    const { groups, mlp } = this;
-    const pull = new Pull();
-    const next = p.ics ? snapshot(p.vars) : [];
-    tf.tidy(() => {
-      let offset = 0;
-      const start = groups.map((grp) => {
-        const s = offset;
-        offset += grp.vars.length;
-        return s;
-      });
-      groups.forEach((grp, gi) => {
-        const wOld = p.old[start[gi]!]!;
-        pull.add(`update${grp.layer}`, tf.div(norm(tf.sub(grp.w, wOld)), norm(wOld)));
-      });
-      if (!p.ics) return;
-      // G'_i: the gradient of W_i on the same batch after layers < i took their update.
-      groups.forEach((grp, gi) => {
-        for (let k = start[gi]!; k < p.vars.length; k++) p.vars[k]!.assign(p.old[k]!);
-        const gPrime = lossAndGrads(mlp, p.x, p.y, p.masks, [grp.w]).grads[grp.w.name]!;
-        const g = p.g[gi]!;
-        pull.add(`ics_l2${grp.layer}`, norm(tf.sub(g, gPrime)));
-        pull.add(`ics_g${grp.layer}`, norm(g));
-        pull.add(`ics_gp${grp.layer}`, norm(gPrime));
-        pull.add(`ics_dot${grp.layer}`, tf.sum(tf.mul(g, gPrime)));
-        restore(p.vars, next);
-      });
-    });
-    const values = await pull.run();
-    tf.dispose([...p.old, ...next, ...p.g]);
-    const v = (k: string): number => values.get(k)?.[0] ?? NaN;
-    for (const row of p.rows) {
+    const v = (key: string): number => values.get(key)?.[0] ?? NaN;
+    for (const row of rows) {
       const l = row.layer as number;
-      row.update_ratio = v(`update${l}`);
-      if (p.ics) {
+      if (cfg.training) row.update_ratio = v(`update${l}`);
+      if (ics) {
         const g = v(`ics_g${l}`);
         row.ics_l2 = v(`ics_l2${l}`);
         row.ics_rel = v(`ics_l2${l}`) / g;
@@ -218,6 +211,16 @@ export class LayerProber {
       }
       this.rows.push(row);
     }
+    if (landscape) this.landscapeRow(step, values, this.etas());
+  }
+
+  /** Rows of the probed activations: the probe set, or the training batch with `set: batch`. */
+  private probeRows(): number {
+    return this.cfg.set === 'batch' || !this.probeX ? this.batchSize : this.probeX.shape[0];
+  }
+
+  private etas(): number[] {
+    return this.cfg.landscapeSteps.map((m) => m * this.learningRate);
   }
 
   /**
@@ -246,7 +249,7 @@ export class LayerProber {
    * sqrt((N − m)/(N − 1)) because the chunks are drawn without replacement from the N probe examples.
    */
   private noisePrediction(): number {
-    const n = this.probeX.shape[0];
+    const n = this.probeRows();
     const m = this.batchSize;
     return Math.sqrt((n - m) / (n - 1)) / Math.sqrt(m);
   }
@@ -254,7 +257,7 @@ export class LayerProber {
   /** One row per layer from the pulled values: distribution, drift, training signals, BN. */
   private layerRows(step: number, values: Map<string, Float32Array>): Row[] {
     const { cfg, mlp, groups } = this;
-    const n = this.probeX.shape[0];
+    const n = this.probeRows();
     const sortedNow: Float32Array[][] = [];
     const statsNow: UnitStats[][] = [];
     const rows = groups.map((grp, gi): Row => {

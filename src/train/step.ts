@@ -1,24 +1,53 @@
 import * as tf from '@tensorflow/tfjs';
-import { forwardTrain, trainableVariables, type Mlp } from '../model/mlp.js';
+import { forwardTrain, trainableVariables, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
 import { softmaxCrossEntropy, type BatchMoments } from '../model/ops.js';
 
+/** What a probed step hands back (kept tensors; the receiver disposes them). */
+export interface StepCapture {
+  /** The gradient of every trainable variable, by variable name: the one the optimizer applied. */
+  grads: tf.NamedTensorMap;
+  /** BN batch moments per hidden layer (undefined for layers without BN). */
+  moments: (BatchMoments | undefined)[];
+  /** Each hidden layer's pre-activation on the batch, and the logits. */
+  preActivations: tf.Tensor2D[];
+  /** The batch loss before the update. */
+  loss: tf.Scalar;
+}
+
 /** A compiled training step: forward + closed-form backward + optimizer update + BN moving averages. */
-export type TrainStep = (x: tf.Tensor2D, onehot: tf.Tensor2D, masks?: (tf.Tensor2D | undefined)[]) => void;
+export type TrainStep = (
+  x: tf.Tensor2D,
+  onehot: tf.Tensor2D,
+  masks?: (tf.Tensor2D | undefined)[],
+  capture?: boolean,
+) => StepCapture | undefined;
 
 /**
  * Makes the step closure once per run; it allocates nothing that outlives the call and never syncs
- * with JS (the loss stays on the backend).
+ * with JS (the loss stays on the backend). With `capture`, the step's own gradients, BN moments and
+ * pre-activations are kept for the probes, so probing costs no extra forward or backward pass.
  */
 export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
   const vars = trainableVariables(mlp);
   const momentum = mlp.config.bnMomentum;
-  return (x, onehot, masks) => {
+  return (x, onehot, masks, capture = false) => {
     const moments: (BatchMoments | undefined)[] = [];
+    const pre: tf.Tensor2D[] = [];
+    const hooks: TrainForwardHooks = { masks, onMoments: (l, m) => (moments[l] = m) };
+    if (capture) hooks.onPreActivation = (l, a) => (pre[l] = tf.keep(a));
+    let kept: tf.NamedTensorMap | undefined;
+    let loss: tf.Scalar | undefined;
     tf.tidy(() => {
-      const { grads } = tf.variableGrads(
-        () => softmaxCrossEntropy(forwardTrain(mlp, x, { masks, onMoments: (l, m) => (moments[l] = m) }), onehot),
-        vars,
-      );
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = forwardTrain(mlp, x, hooks);
+        if (capture) pre.push(tf.keep(logits));
+        return softmaxCrossEntropy(logits, onehot);
+      }, vars);
+      if (capture) {
+        loss = tf.keep(value);
+        kept = {};
+        for (const [name, g] of Object.entries(grads)) kept[name] = tf.keep(g);
+      }
       optimizer.applyGradients(grads);
       // tfjs/Keras convention: moving <- momentum·moving + (1 − momentum)·batch (biased batch variance).
       mlp.hidden.forEach((layer, l) => {
@@ -28,6 +57,8 @@ export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
         layer.bn.movingVar.assign(tf.add(tf.mul(layer.bn.movingVar, momentum), tf.mul(m.variance, 1 - momentum)));
       });
     });
+    if (capture && kept && loss) return { grads: kept, moments, preActivations: pre, loss };
     for (const m of moments) if (m) tf.dispose([m.mean, m.variance]);
+    return undefined;
   };
 }
