@@ -43,9 +43,12 @@ describe('bn-exp CLI', () => {
     const runs = parseCsv(readFileSync(path.join(a, 'runs.csv'), 'utf8'));
     expect(runs).toHaveLength(4);
     expect(Object.keys(runs[0]!)).toEqual(expect.arrayContaining(['run_id', 'seed', 'model.batchNorm', 'model.depth', 'status', 'final_test_acc', 'steps_to_target', 'wall_s']));
-    expect(runs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    // lr 0.3 is large on purpose: a plain deep net may diverge, which is data, not a failure.
+    for (const r of runs) expect(['ok', 'diverged']).toContain(r.status);
+    expect(runs.filter((r) => r.status === 'ok').length).toBeGreaterThanOrEqual(2);
     const curves = parseCsv(readFileSync(path.join(a, 'curves.csv'), 'utf8'));
-    expect(curves).toHaveLength(4 * 4); // steps 0, 20, 40, 60
+    const perRun = (id: string | undefined): number => curves.filter((c) => c.run_id === id).length;
+    for (const r of runs.filter((row) => row.status === 'ok')) expect(perRun(r.run_id)).toBe(4); // steps 0, 20, 40, 60
 
     const rb = bnExp(['run', quick, '--out', b, '--backend', 'wasm', ...short]);
     expect(rb.code).toBe(0);
