@@ -1,3 +1,5 @@
+import { moments } from '../data/stats.js';
+
 /*
  * Per-unit distribution statistics of a layer's pre-activations (pure; plain arrays in, numbers out).
  * Definitions: SCIENCE.md 1.4 (Ioffe & Szegedy Fig. 1 percentiles and drift), 6 (shape diagnostics).
@@ -29,32 +31,15 @@ export interface UnitStats {
 
 /** Mean, std, 15/50/85th percentiles, skewness and excess kurtosis of one ascending column. */
 export function unitStats(sorted: Float32Array): UnitStats {
-  const n = sorted.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += sorted[i] as number;
-  const mean = s / n;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (sorted[i] as number) - mean;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-  }
-  m2 /= n;
-  m3 /= n;
-  m4 /= n;
-  const flat = m2 <= 1e-24;
+  const m = moments(sorted);
   return {
-    mean,
-    std: Math.sqrt(m2),
+    mean: m.mean,
+    std: m.std,
     q15: quantileSorted(sorted, 0.15),
     q50: quantileSorted(sorted, 0.5),
     q85: quantileSorted(sorted, 0.85),
-    skew: flat ? 0 : m3 / m2 ** 1.5,
-    kurt: flat ? 0 : m4 / (m2 * m2) - 3,
+    skew: m.skewness,
+    kurt: m.excessKurtosis,
   };
 }
 
