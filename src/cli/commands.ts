@@ -41,5 +41,14 @@ export function buildProgram(): Command {
       await validateCommand(config, opts);
     });
 
+  program
+    .command('summarize')
+    .description('write summary.csv (statistics over seeds per config cell) and curves_summary.csv (per cell and step)')
+    .argument('<results>', 'results folder (or its runs.csv)')
+    .action(async (results: string) => {
+      const { summarizeCommand } = await import('./summarize.js');
+      summarizeCommand(results);
+    });
+
   return program;
 }
