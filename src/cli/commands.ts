@@ -50,5 +50,20 @@ export function buildProgram(): Command {
       summarizeCommand(results);
     });
 
+  program
+    .command('compare')
+    .description('compare two result sets cell by cell (or the levels of one axis with --by): difference, 95% CI, t-test, Holm')
+    .argument('<a>', 'results folder A (or its runs.csv)')
+    .argument('[b]', 'results folder B; differences are B - A')
+    .option('--by <axis>', 'compare the levels of this swept axis inside <a> (each level against the first)')
+    .option('--all', 'show every row, not only the significant changes', false)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'csv', 'json']).default('table'))
+    .option('--metric <name>', 'compare only this runs.csv metric (repeatable; Holm counts only these)', collect, [])
+    .option('--alpha <p>', 'family-wise significance level for the Holm-adjusted p-values', '0.05')
+    .action(async (a: string, b: string | undefined, opts: import('./compare.js').CompareOptions) => {
+      const { compareCommand } = await import('./compare.js');
+      compareCommand(a, b, opts);
+    });
+
   return program;
 }
