@@ -65,5 +65,30 @@ export function buildProgram(): Command {
       compareCommand(a, b, opts);
     });
 
+  program
+    .command('baseline')
+    .description('record a result set as a check baseline (manifest, runs.csv without wall times, curves.csv, summaries)')
+    .argument('<results>', 'results folder to record')
+    .option('-o, --out <dir>', 'baseline folder (default: results/baselines/<name>)')
+    .option('-f, --force', 'replace an existing baseline in that folder', false)
+    .action(async (results: string, opts: { out?: string; force: boolean }) => {
+      const { baselineCommand } = await import('./baseline.js');
+      baselineCommand(results, opts);
+    });
+
+  program
+    .command('check')
+    .description('CI gate: exit 1 when the convergence curves regress against a baseline (bands from its seeds), 2 on unusable input')
+    .argument('<results>', 'results folder to check')
+    .requiredOption('--baseline <dir>', 'baseline folder (recorded with bn-exp baseline)')
+    .option('--k <n>', 'band half-width in baseline standard deviations (over seeds)', '3')
+    .option('--atol <x>', 'absolute floor of the band half-width', '0.01')
+    .option('--rtol <x>', 'floor of the band half-width relative to |baseline mean|', '0.05')
+    .option('--fraction <x>', 'fail a curve outside its band (bad side) at more than this fraction of evaluations', '0.25')
+    .action(async (results: string, opts: import('./check.js').CheckOptions) => {
+      const { checkCommand } = await import('./check.js');
+      checkCommand(results, opts);
+    });
+
   return program;
 }
