@@ -5,6 +5,7 @@ import { type CheckPolicy, type CheckReport, checkAgainstBaseline } from '../ana
 import { CheckFailed, UsageError } from '../errors.js';
 import { readResultSet } from '../io/result-set.js';
 
+/** Flags of `bn-exp check`, as commander gives them (strings). */
 export interface CheckOptions {
   baseline: string;
   k: string;

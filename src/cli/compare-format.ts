@@ -5,9 +5,8 @@ import { alignColumns, fmt, fmtP, fmtSigned, markdownTable } from './table.js';
 
 // Renderings of a Comparison: a coloured terminal table, Markdown, CSV rows and JSON (pure string out).
 
-/** Output formats of `bn-exp compare`. */
-export const COMPARE_FORMATS = ['table', 'md', 'csv', 'json'] as const;
-export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+/** Output formats of `bn-exp compare` (the choices declared in commands.ts). */
+export type CompareFormat = 'table' | 'md' | 'csv' | 'json';
 
 /** Fixed columns of the CSV output, after one column per swept path of the cell. */
 const CSV_COLUMNS = [

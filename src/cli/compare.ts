@@ -5,6 +5,7 @@ import { toCsv } from '../io/csv.js';
 import { readResultSet } from '../io/result-set.js';
 import { type CompareFormat, compareCsvColumns, compareRecords, renderJson, renderMarkdown, renderTable } from './compare-format.js';
 
+/** Flags of `bn-exp compare`, as commander gives them. */
 export interface CompareOptions {
   by?: string;
   all: boolean;

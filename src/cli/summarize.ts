@@ -5,7 +5,9 @@ import { Rng } from '../data/rng.js';
 import { writeCsv } from '../io/csv.js';
 import { readResultSet, type ResultSet } from '../io/result-set.js';
 
+/** File name of the per-cell statistics over seeds. */
 export const SUMMARY_CSV = 'summary.csv';
+/** File name of the per-cell, per-step curve statistics. */
 export const CURVES_SUMMARY_CSV = 'curves_summary.csv';
 /** Seed of the bootstrap streams: fixed, so summaries are reproducible byte for byte. */
 const BOOTSTRAP_SEED = 0;
