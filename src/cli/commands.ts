@@ -41,5 +41,54 @@ export function buildProgram(): Command {
       await validateCommand(config, opts);
     });
 
+  program
+    .command('summarize')
+    .description('write summary.csv (statistics over seeds per config cell) and curves_summary.csv (per cell and step)')
+    .argument('<results>', 'results folder (or its runs.csv)')
+    .action(async (results: string) => {
+      const { summarizeCommand } = await import('./summarize.js');
+      summarizeCommand(results);
+    });
+
+  program
+    .command('compare')
+    .description('compare two result sets cell by cell (or the levels of one axis with --by): difference, 95% CI, t-test, Holm')
+    .argument('<a>', 'results folder A (or its runs.csv)')
+    .argument('[b]', 'results folder B; differences are B - A')
+    .option('--by <axis>', 'compare the levels of this swept axis inside <a> (each level against the first)')
+    .option('--all', 'show every row, not only the significant changes', false)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'csv', 'json']).default('table'))
+    .option('--metric <name>', 'compare only this runs.csv metric (repeatable; Holm counts only these)', collect, [])
+    .option('--alpha <p>', 'family-wise significance level for the Holm-adjusted p-values', '0.05')
+    .action(async (a: string, b: string | undefined, opts: import('./compare.js').CompareOptions) => {
+      const { compareCommand } = await import('./compare.js');
+      compareCommand(a, b, opts);
+    });
+
+  program
+    .command('baseline')
+    .description('record a result set as a check baseline (manifest, runs.csv without wall times, curves.csv, summaries)')
+    .argument('<results>', 'results folder to record')
+    .option('-o, --out <dir>', 'baseline folder (default: results/baselines/<name>)')
+    .option('-f, --force', 'replace an existing baseline in that folder', false)
+    .action(async (results: string, opts: { out?: string; force: boolean }) => {
+      const { baselineCommand } = await import('./baseline.js');
+      baselineCommand(results, opts);
+    });
+
+  program
+    .command('check')
+    .description('CI gate: exit 1 when the convergence curves regress against a baseline (bands from its seeds), 2 on unusable input')
+    .argument('<results>', 'results folder to check')
+    .requiredOption('--baseline <dir>', 'baseline folder (recorded with bn-exp baseline)')
+    .option('--k <n>', 'band half-width in baseline standard deviations (over seeds)', '3')
+    .option('--atol <x>', 'absolute floor of the band half-width', '0.01')
+    .option('--rtol <x>', 'floor of the band half-width relative to |baseline mean|', '0.05')
+    .option('--fraction <x>', 'fail a curve outside its band (bad side) at more than this fraction of evaluations', '0.25')
+    .action(async (results: string, opts: import('./check.js').CheckOptions) => {
+      const { checkCommand } = await import('./check.js');
+      checkCommand(results, opts);
+    });
+
   return program;
 }

@@ -10,6 +10,7 @@ import type { Plan, RunResult, RunSpec } from '../types.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import { printSummary } from './summary.js';
+import { writeSummaries } from './summarize.js';
 
 export interface RunOptions {
   out?: string;
@@ -64,6 +65,7 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     progress.finish(spec, result);
   }
   writeManifestAtomic(outDir, { ...manifest, finishedAt: new Date().toISOString() });
+  writeSummaries(outDir);
   printSummary(plan, results, targets, outDir);
   if (results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }

@@ -1,0 +1,128 @@
+import { bootstrapMeanCi, type IntSource } from './bootstrap.js';
+import { type CsvRow, finiteValues, groupCells, isStepsToColumn, num, okRuns } from './cells.js';
+import { describe } from './stats.js';
+
+// summary.csv and curves_summary.csv: statistics over seeds, one row per config cell (and step).
+// Statistics are over runs with status ok; diverged and failed runs are counted, not averaged (their
+// last values are NaN or exploded). A steps-to-target column's empty cells are censored runs (target
+// never reached): counted in `<col>_censored`, left out of its mean.
+
+/** Statistic suffixes of each run metric in summary.csv, in column order. */
+export const SUMMARY_STATS = ['n', 'mean', 'std', 'se', 'ci_low', 'ci_high', 'boot_low', 'boot_high'] as const;
+/** Statistic suffixes of each curve metric in curves_summary.csv, in column order. */
+export const CURVE_STATS = ['n', 'mean', 'std', 'ci_low', 'ci_high'] as const;
+
+/** A summary row: column -> number or string ('' where a statistic cannot be computed). */
+export type SummaryRow = Record<string, string | number>;
+
+/** NaN/Infinity are not statistics anyone should parse: write them as ''. */
+function out(x: number): number | string {
+  return Number.isFinite(x) ? x : '';
+}
+
+/** Column order of summary.csv. */
+export function summaryColumns(axes: readonly string[], metrics: readonly string[]): string[] {
+  return [
+    ...axes,
+    'runs',
+    'diverged',
+    'failed',
+    ...metrics.flatMap((m) => [...SUMMARY_STATS.map((s) => `${m}_${s}`), ...(isStepsToColumn(m) ? [`${m}_censored`] : [])]),
+  ];
+}
+
+/**
+ * One summary.csv row per cell: run counts, then for each metric n, mean, std (n - 1), standard error,
+ * the t-based 95% CI and the percentile bootstrap 95% CI (n >= 5).
+ * @param rngFor the bootstrap generator of a cell and metric (fresh per call, so rows do not depend on order)
+ */
+export function summarizeRuns(
+  runs: readonly CsvRow[],
+  axes: readonly string[],
+  metrics: readonly string[],
+  rngFor: (cellKey: string, metric: string) => IntSource,
+): SummaryRow[] {
+  return groupCells(runs, axes).map((cell) => {
+    const row: SummaryRow = { ...cell.params };
+    row.runs = cell.runs.length;
+    row.diverged = cell.runs.filter((r) => r.status === 'diverged').length;
+    row.failed = cell.runs.filter((r) => r.status === 'failed').length;
+    const ok = okRuns(cell.runs);
+    for (const m of metrics) {
+      const xs = finiteValues(ok, m);
+      const d = describe(xs);
+      const boot = bootstrapMeanCi(xs, rngFor(cell.key, m));
+      Object.assign(row, {
+        [`${m}_n`]: d.n,
+        [`${m}_mean`]: out(d.mean),
+        [`${m}_std`]: out(d.std),
+        [`${m}_se`]: out(d.se),
+        [`${m}_ci_low`]: out(d.ci.low),
+        [`${m}_ci_high`]: out(d.ci.high),
+        [`${m}_boot_low`]: out(boot.low),
+        [`${m}_boot_high`]: out(boot.high),
+      });
+      if (isStepsToColumn(m)) row[`${m}_censored`] = ok.filter((r) => (r[m] ?? '').trim() === '').length;
+    }
+    return row;
+  });
+}
+
+/** Column order of curves_summary.csv. */
+export function curvesSummaryColumns(axes: readonly string[], metrics: readonly string[]): string[] {
+  return [...axes, 'step', ...metrics.flatMap((m) => CURVE_STATS.map((s) => `${m}_${s}`))];
+}
+
+/** Curve rows of the ok runs of each cell, grouped by step (ascending). */
+export function curvesByCellAndStep(
+  runs: readonly CsvRow[],
+  curves: readonly CsvRow[],
+  axes: readonly string[],
+): { params: Record<string, string>; key: string; steps: Map<number, CsvRow[]> }[] {
+  const byRun = new Map<string, CsvRow[]>();
+  for (const c of curves) {
+    const id = c.run_id ?? '';
+    const list = byRun.get(id);
+    if (list) list.push(c);
+    else byRun.set(id, [c]);
+  }
+  return groupCells(runs, axes).map((cell) => {
+    const steps = new Map<number, CsvRow[]>();
+    for (const run of okRuns(cell.runs)) {
+      for (const c of byRun.get(run.run_id ?? '') ?? []) {
+        const step = num(c.step);
+        const list = steps.get(step);
+        if (list) list.push(c);
+        else steps.set(step, [c]);
+      }
+    }
+    return { params: cell.params, key: cell.key, steps: new Map([...steps].sort((a, b) => a[0] - b[0])) };
+  });
+}
+
+/** One curves_summary.csv row per cell and evaluation step: n, mean, std and t-based 95% CI of each metric. */
+export function summarizeCurves(
+  runs: readonly CsvRow[],
+  curves: readonly CsvRow[],
+  axes: readonly string[],
+  metrics: readonly string[],
+): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const cell of curvesByCellAndStep(runs, curves, axes)) {
+    for (const [step, at] of cell.steps) {
+      const row: SummaryRow = { ...cell.params, step };
+      for (const m of metrics) {
+        const d = describe(finiteValues(at, m));
+        Object.assign(row, {
+          [`${m}_n`]: d.n,
+          [`${m}_mean`]: out(d.mean),
+          [`${m}_std`]: out(d.std),
+          [`${m}_ci_low`]: out(d.ci.low),
+          [`${m}_ci_high`]: out(d.ci.high),
+        });
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}

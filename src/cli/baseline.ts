@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { cellLabel, groupCells } from '../analysis/cells.js';
+import { UsageError } from '../errors.js';
+import { writeCsv } from '../io/csv.js';
+import { readResultSet } from '../io/result-set.js';
+import { CURVES_CSV, MANIFEST, RUNS_CSV, writeManifestAtomic } from '../io/results.js';
+import { writeSummaries } from './summarize.js';
+
+/** runs.csv columns a baseline leaves out: wall-clock time differs on every run and machine. */
+const VOLATILE = new Set(['wall_s']);
+
+/**
+ * `bn-exp baseline <results> --out <dir>`: record a result set as a check baseline: its manifest (with
+ * a `baseline` record, without the host name), runs.csv without wall times, curves.csv, and the summaries.
+ */
+export function baselineCommand(results: string, opts: { out?: string; force: boolean }): void {
+  const rs = readResultSet(results);
+  if (rs.manifest === undefined) throw new UsageError(`${results}: no manifest.json; a baseline must say which experiment it records`);
+  if (rs.curves.length === 0) throw new UsageError(`${results}: no curves.csv rows to record`);
+  const out = opts.out ?? path.join('results', 'baselines', rs.name);
+  if (path.resolve(out) === path.resolve(rs.dir)) throw new UsageError('--out must be another folder than the results');
+  if (!opts.force && [MANIFEST, RUNS_CSV].some((f) => existsSync(path.join(out, f)))) {
+    throw new UsageError(`${out} already holds a baseline. Use --force to replace it.`);
+  }
+  mkdirSync(out, { recursive: true });
+  const { platform, ...manifest } = rs.manifest;
+  const { host: _host, ...machine } = (platform ?? {}) as Record<string, unknown>;
+  writeManifestAtomic(out, {
+    ...manifest,
+    platform: machine,
+    // `command` (kept from the run) reproduces the results; this records how they became the baseline.
+    baseline: { recordedFrom: results, recordedAt: new Date().toISOString(), command: `bn-exp baseline ${results} --out ${out}` },
+  });
+  const runsColumns = rs.runsColumns.filter((c) => !VOLATILE.has(c));
+  writeCsv(path.join(out, RUNS_CSV), rs.runs, runsColumns);
+  writeCsv(path.join(out, CURVES_CSV), rs.curves, rs.curvesColumns);
+  writeSummaries({ ...rs, dir: out, runsColumns }, out);
+  const cells = groupCells(rs.runs, rs.axes);
+  console.log(
+    `recorded baseline ${out}: ${rs.runs.length} runs in ${cells.length} cells (${cells.map((c) => cellLabel(c.params)).join('; ')})\n` +
+      `check new results with: bn-exp check <results> --baseline ${out}`,
+  );
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UsageError } from '../errors.js';
+import { readCsv } from './csv.js';
+import { CURVES_CSV, readManifest, RUNS_CSV } from './results.js';
+
+/** A result set read back for analysis: its tables (all cells strings), where they came from, its manifest. */
+export interface ResultSet {
+  /** Experiment name (manifest `name`, else the folder name). */
+  name: string;
+  /** Swept dotted paths: the runs.csv columns that define a config cell. */
+  axes: string[];
+  runs: Record<string, string>[];
+  curves: Record<string, string>[];
+  /** The folder the files were read from. */
+  dir: string;
+  manifest: Record<string, unknown> | undefined;
+  /** Column order of runs.csv and curves.csv as written. */
+  runsColumns: string[];
+  curvesColumns: string[];
+}
+
+/** The swept columns of a runs.csv header: by contract, those between `seed` and `status`. */
+export function axesFromColumns(columns: readonly string[]): string[] {
+  const from = columns.indexOf('seed');
+  const to = columns.indexOf('status');
+  return from >= 0 && to > from ? columns.slice(from + 1, to) : [];
+}
+
+function header(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  return first === '' ? [] : ((parse(first, { bom: true }) as string[][])[0] ?? []);
+}
+
+/**
+ * Read a results folder (or a runs.csv path, with curves.csv beside it): manifest.json if present,
+ * runs.csv (required, at least one run) and curves.csv (optional). Swept axes come from the manifest,
+ * else from the runs.csv header (the columns between `seed` and `status`). Problems are UsageErrors.
+ */
+export function readResultSet(target: string): ResultSet {
+  if (!existsSync(target)) throw new UsageError(`${target}: no such results folder or file`);
+  const dir = statSync(target).isDirectory() ? target : path.dirname(target);
+  const runsPath = statSync(target).isDirectory() ? path.join(dir, RUNS_CSV) : target;
+  if (!existsSync(runsPath)) throw new UsageError(`${target}: not a results folder (no ${RUNS_CSV})`);
+  const manifest = readManifest(dir) as Record<string, unknown> | undefined;
+  const runs = readCsv(runsPath);
+  if (runs.length === 0) throw new UsageError(`${runsPath}: holds no runs`);
+  const runsColumns = header(runsPath);
+  const curvesPath = path.join(dir, CURVES_CSV);
+  const curves = existsSync(curvesPath) ? readCsv(curvesPath) : [];
+  const curvesColumns = existsSync(curvesPath) ? header(curvesPath) : [];
+  const axes = Array.isArray(manifest?.axes) ? (manifest.axes as string[]) : axesFromColumns(runsColumns);
+  const missing = axes.filter((a) => !runsColumns.includes(a));
+  if (missing.length > 0) throw new UsageError(`${runsPath}: swept columns missing: ${missing.join(', ')}`);
+  const name = typeof manifest?.name === 'string' ? manifest.name : path.basename(path.resolve(dir));
+  return { dir, name, axes, runs, curves, manifest, runsColumns, curvesColumns };
+}
