@@ -58,7 +58,7 @@ describe('bn-exp CLI', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(a);
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
+  }, 60_000); // three CLI processes, two of them training: slow on a loaded 2-core machine
 
   it.each([
     ['malformed YAML', 'name: x\nmodel: [unclosed\n', 'bad.yaml'],
