@@ -46,6 +46,11 @@ describe('bn-exp CLI', () => {
     expect(runs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     const curves = parseCsv(readFileSync(path.join(a, 'curves.csv'), 'utf8'));
     expect(curves).toHaveLength(4 * 4); // steps 0, 20, 40, 60
+    // every run measures its data: the train/test reference pair, per run and per feature
+    const shifts = parseCsv(readFileSync(path.join(a, 'shifts.csv'), 'utf8'));
+    expect(shifts.map((r) => [r.shift, r.family])).toEqual(new Array(4).fill(['test', 'none']));
+    expect(parseCsv(readFileSync(path.join(a, 'shift_features.csv'), 'utf8'))).toHaveLength(4 * 20);
+    expect((manifest.shifts as { name: string; measured: { runs: number } }[]).map((s) => [s.name, s.measured.runs])).toEqual([['test', 4]]);
 
     const rb = bnExp(['run', quick, '--out', b, '--backend', 'wasm', ...short]);
     expect(rb.code).toBe(0);

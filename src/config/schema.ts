@@ -124,9 +124,6 @@ export const ShiftSchema = z.discriminatedUnion('kind', [
   SubpopulationShift,
 ]);
 
-/** The element-wise shift maps: the kinds that can drift during training. */
-export const DRIFT_KINDS = ['mean', 'scale', 'shape', 'affine', 'gains', 'signflip'] as const;
-
 /** The training distribution moves from the source to `to` over training (phase p of P uses t = p/(P-1)). */
 export const DriftSchema = z.strictObject({
   to: z.discriminatedUnion('kind', [MeanShift, ScaleShift, ShapeShift, AffineShift, GainsShift, SignFlipShift]),

@@ -63,10 +63,8 @@ describe('nuisance shifts: labels carried over, inputs an exact map of the test 
     const out = set('flip');
     const flipped = Array.from({ length: F }, (_, j) => out.x[j] !== test.x[j]);
     expect(flipped.filter(Boolean).length).toBe(3);
-    for (let i = 0; i < test.x.length; i++) {
-      const expected = flipped[i % F] ? Math.fround(-((test.x[i] as number) - 1) + 1) : test.x[i];
-      expect(out.x[i]).toBe(expected);
-    }
+    const expected = (i: number): number => (flipped[i % F] ? Math.fround(-((test.x[i] as number) - 1) + 1) : (test.x[i] as number));
+    expect(out.x.every((v, i) => v === expected(i))).toBe(true);
   });
 
   it.each([
