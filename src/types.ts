@@ -40,6 +40,11 @@ export interface Dataset {
   /** Extra evaluation sets by name (e.g. `shifted`). */
   extra: Record<string, Split>;
   classes: number;
+  /**
+   * Drift during training (`data.drift`): the training set at each phase, phase 0 = `train`. Training
+   * uses phase floor(P * step / totalSteps), chosen at each epoch start; evaluation uses `train`.
+   */
+  trainPhases?: Split[];
 }
 
 /** Metrics of one evaluation point (one row of curves.csv). */

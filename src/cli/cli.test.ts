@@ -49,6 +49,11 @@ describe('bn-exp CLI', () => {
     const curves = parseCsv(readFileSync(path.join(a, 'curves.csv'), 'utf8'));
     const perRun = (id: string | undefined): number => curves.filter((c) => c.run_id === id).length;
     for (const r of runs.filter((row) => row.status === 'ok')) expect(perRun(r.run_id)).toBe(4); // steps 0, 20, 40, 60
+    // every run measures its data: the train/test reference pair, per run and per feature
+    const shifts = parseCsv(readFileSync(path.join(a, 'shifts.csv'), 'utf8'));
+    expect(shifts.map((r) => [r.shift, r.family])).toEqual(new Array(4).fill(['test', 'none']));
+    expect(parseCsv(readFileSync(path.join(a, 'shift_features.csv'), 'utf8'))).toHaveLength(4 * 20);
+    expect((manifest.shifts as { name: string; measured: { runs: number } }[]).map((s) => [s.name, s.measured.runs])).toEqual([['test', 4]]);
 
     const rb = bnExp(['run', quick, '--out', b, '--backend', 'wasm', ...short]);
     expect(rb.code).toBe(0);
@@ -61,7 +66,7 @@ describe('bn-exp CLI', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(a);
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
+  }, 60_000); // three CLI processes, two of them training: slow on a loaded 2-core machine
 
   it.each([
     ['malformed YAML', 'name: x\nmodel: [unclosed\n', 'bad.yaml'],

@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import type { EvalRecord, Plan, RunResult, RunSpec } from '../types.js';
+import { shortValue } from './short-value.js';
 
 /** Formats seconds as m:ss or h:mm:ss. */
 export function formatDuration(seconds: number): string {
@@ -13,7 +14,7 @@ export function formatDuration(seconds: number): string {
 
 /** The swept values of a run as `path=value` pairs plus its seed. */
 export function describeRun(spec: RunSpec): string {
-  const parts = Object.entries(spec.params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  const parts = Object.entries(spec.params).map(([k, v]) => `${k}=${shortValue(v)}`);
   return [...parts, `seed=${spec.seed}`].join(' ');
 }
 

@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { stepsToTarget } from '../analysis/convergence.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Plan, RunResult } from '../types.js';
+import { shortValue } from './short-value.js';
 
 function fmt(x: number | undefined, digits: number): string {
   return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits);
@@ -27,7 +28,7 @@ export function printSummary(plan: Plan, results: RunResult[], targets: TargetCo
     const gap = last?.train && last.test ? last.train.acc - last.test.acc : undefined;
     const row = [
       r.spec.id,
-      ...plan.axes.map((a) => JSON.stringify(r.spec.params[a]).replace(/^"|"$/g, '')),
+      ...plan.axes.map((a) => shortValue(r.spec.params[a])),
       String(r.spec.seed),
       status,
       String(r.steps),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
 import { joinPath } from './paths.js';
-import { describeNumber, narrowUnion, objectKeys, schemaAt } from './schema-walk.js';
+import { childValue, describeNumber, discriminatorValues, narrowUnion, objectKeys, schemaAt } from './schema-walk.js';
 import { keyHint } from './suggest.js';
 
 type Schema = z.core.$ZodType;
@@ -9,22 +9,25 @@ type ZodIssue = z.core.$ZodIssue;
 
 /**
  * Turn zod issues into ConfigIssues with dotted paths and "expected ...; got ..." messages.
- * `schema` is the schema the issue paths are relative to; `prefix` is prepended to every path.
+ * `schema` is the schema the issue paths are relative to; `prefix` is prepended to every path; `input`
+ * (the value `schema` validated) picks the option of a discriminated union (data.kind, shift kinds).
  * Unknown keys become one issue each, with a "did you mean" drawn from the keys the schema allows there.
  */
 export function fromZodIssues(
   issues: readonly ZodIssue[],
   schema: Schema,
   prefix: readonly PropertyKey[] = [],
+  input?: unknown,
 ): ConfigIssue[] {
-  return issues.flatMap((issue) => convert(issue, schema, prefix));
+  return issues.flatMap((issue) => convert(issue, schema, prefix, input));
 }
 
-function convert(issue: ZodIssue, schema: Schema, prefix: readonly PropertyKey[]): ConfigIssue[] {
+function convert(issue: ZodIssue, schema: Schema, prefix: readonly PropertyKey[], input: unknown): ConfigIssue[] {
   const parts = [...prefix, ...issue.path];
   const path = joinPath(parts);
+  if (issue.code === 'invalid_union' && 'discriminator' in issue) return [convertTag(issue, schema, parts)];
   // zod reports straight through a union when only one option has the right type; follow it too.
-  const found = schemaAt(schema, issue.path);
+  const found = schemaAt(schema, issue.path, input);
   const at = issue.code === 'invalid_union' ? found : narrowUnion(found, issue.input);
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -35,7 +38,7 @@ function convert(issue: ZodIssue, schema: Schema, prefix: readonly PropertyKey[]
       }));
     }
     case 'invalid_union':
-      return convertUnion(issue, at, parts);
+      return convertUnion(issue, at, parts, issue.path.reduce<unknown>(childValue, input));
     default:
       return [{ path, message: describeIssue(issue, at) }];
   }
@@ -47,17 +50,31 @@ function convertUnion(
   issue: Extract<ZodIssue, { code: 'invalid_union' }>,
   at: Schema | undefined,
   parts: readonly PropertyKey[],
+  value: unknown,
 ): ConfigIssue[] {
   const options = unionOptions(at);
   const matched = issue.errors.findIndex((branch) => !branch.every(isRootTypeMismatch));
   const option = options[matched];
   const branch = issue.errors[matched];
-  if (option !== undefined && branch !== undefined) return fromZodIssues(branch, option, parts);
+  if (option !== undefined && branch !== undefined) return fromZodIssues(branch, option, parts, value);
   const expected = issue.errors.map((branch, i) => {
     const first = branch[0];
     return first === undefined ? 'another type' : expectation(first, options[i]);
   });
   return [{ path: joinPath(parts), message: `expected ${orList(unique(expected))}; ${got(issue.input, true)}` }];
+}
+
+// A discriminated union (data.kind, shift kinds) whose tag matched no option: name the tags it accepts.
+// zod reports it at the tag's path with the whole mapping as input.
+function convertTag(issue: Extract<ZodIssue, { code: 'invalid_union' }>, schema: Schema, parts: readonly PropertyKey[]): ConfigIssue {
+  const owner = schemaAt(schema, issue.path.slice(0, -1));
+  const tags = discriminatorValues(owner);
+  const tag = tags?.tag ?? String(issue.path.at(-1));
+  const input = issue.input;
+  const value = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[tag] : input;
+  const expected = tags === undefined ? 'a known value' : `one of ${tags.values.join(', ')}`;
+  const message = value === undefined ? `missing (expected ${expected})` : `expected ${expected}; ${got(value, false)}`;
+  return { path: joinPath(parts), message };
 }
 
 function isRootTypeMismatch(issue: ZodIssue): boolean {

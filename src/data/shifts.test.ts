@@ -3,7 +3,7 @@ import { InputSchema, ShiftSchema } from '../config/schema.js';
 import type { Split } from '../types.js';
 import { sampleInputs } from './inputs.js';
 import { Rng } from './rng.js';
-import { describeShift, positivePartMoments, shapeMapConstants, shiftInputs, shiftSplit } from './shifts.js';
+import { describeShift, populationBasis, positivePartMoments, shapeMapConstants, shiftInputs, shiftSplit, type MapShift } from './shifts.js';
 import { moments } from './stats.js';
 
 /** Number of entries of `out` that differ from `expected(i)`. */
@@ -16,6 +16,12 @@ function mismatches(out: Float32Array, expected: (i: number) => number): number 
 }
 
 const distributions = ['gaussian', 'uniform', 'laplace', 'lognormal'] as const;
+
+/** A map shift from its config (schema defaults applied). */
+const shiftOf = (cfg: Record<string, unknown>): MapShift => ShiftSchema.parse(cfg) as MapShift;
+/** Apply a shift to a one-feature (or `f`-feature) matrix anchored on the population of `input`. */
+const apply = (x: Float32Array, cfg: Record<string, unknown>, input: Parameters<typeof populationBasis>[0], f = 1): Float32Array =>
+  shiftInputs(x, shiftOf(cfg), populationBasis(input, f), new Rng(0));
 
 /** Monte Carlo E[Z+^k] from 1e6 standardized draws: an independent reference for the closed forms. */
 function monteCarloPositiveParts(distribution: (typeof distributions)[number]): number[] {
@@ -45,7 +51,7 @@ describe('shape map constants', () => {
   ] as const)('$distribution: amount 1 keeps the population mean 0 and std 1 (1e6 draws)', ({ distribution, tol }) => {
     const input = InputSchema.parse({ distribution });
     const z = sampleInputs(input, 1_000_000, 1, new Rng(13));
-    const m = moments(shiftInputs(z, ShiftSchema.parse({ kind: 'shape', amount: 1 }), input));
+    const m = moments(apply(z, { kind: 'shape', amount: 1 }, input));
     expect(Math.abs(m.mean)).toBeLessThan(tol);
     expect(Math.abs(m.std - 1)).toBeLessThan(tol);
   });
@@ -67,13 +73,13 @@ describe('shiftInputs', () => {
   const source = moments(x);
 
   it('mean: x + amount*scale, exactly', () => {
-    const out = shiftInputs(x, ShiftSchema.parse({ kind: 'mean', amount: 0.75 }), input);
+    const out = apply(x, { kind: 'mean', amount: 0.75 }, input);
     expect(mismatches(out, (i) => Math.fround((x[i] as number) + 0.75 * 2))).toBe(0);
   });
 
   it('scale: mean + (1 + amount)(x - mean), exactly; negative gain inverts', () => {
     for (const amount of [0.5, -0.5, -2]) {
-      const out = shiftInputs(x, ShiftSchema.parse({ kind: 'scale', amount }), input);
+      const out = apply(x, { kind: 'scale', amount }, input);
       expect(mismatches(out, (i) => Math.fround(1 + (1 + amount) * ((x[i] as number) - 1)))).toBe(0);
       expect(moments(out).std / source.std).toBeCloseTo(Math.abs(1 + amount), 5);
     }
@@ -83,7 +89,7 @@ describe('shiftInputs', () => {
     const a = 1;
     // gaussian: E[Z+^2] = 1/2, E[Z+^3] = sqrt(2/pi), Var(Z+^2) = 3/2 - 1/4
     const d = Math.sqrt(1 + 2 * a * Math.sqrt(2 / Math.PI) + a * a * 1.25);
-    const out = shiftInputs(x, ShiftSchema.parse({ kind: 'shape', amount: a }), input);
+    const out = apply(x, { kind: 'shape', amount: a }, input);
     let worst = 0;
     out.forEach((v, i) => {
       const z = ((x[i] as number) - 1) / 2;
@@ -101,19 +107,21 @@ describe('shiftInputs', () => {
   it('shape is strictly increasing (ranks kept)', () => {
     const order = (a: Float32Array): number[] => Array.from(a.keys()).sort((i, j) => (a[i] as number) - (a[j] as number) || i - j);
     const small = x.subarray(0, 5000);
-    expect(order(shiftInputs(small, ShiftSchema.parse({ kind: 'shape', amount: 0.6 }), input))).toEqual(order(small));
+    expect(order(apply(small, { kind: 'shape', amount: 0.6 }, input))).toEqual(order(small));
   });
 
-  it('shape rejects amounts outside [0, 1]', () => {
-    expect(() => shiftInputs(x, ShiftSchema.parse({ kind: 'shape', amount: 1.5 }), input)).toThrow(RangeError);
-    expect(() => shiftInputs(x, ShiftSchema.parse({ kind: 'shape', amount: -0.1 }), input)).toThrow(RangeError);
+  it('shape rejects amounts outside [0, 1] (the schema does too)', () => {
+    const bad = (amount: number): MapShift => ({ kind: 'shape', form: 'skewed', amount, relabel: true });
+    expect(() => shiftInputs(x, bad(1.5), populationBasis(input, 1), new Rng(0))).toThrow(RangeError);
+    expect(() => shiftInputs(x, bad(-0.1), populationBasis(input, 1), new Rng(0))).toThrow(RangeError);
+    expect(ShiftSchema.safeParse({ kind: 'shape', amount: 1.5 }).success).toBe(false);
   });
 });
 
 describe('shiftSplit and describeShift', () => {
   it('copies labels and transforms inputs', () => {
     const split: Split = { x: new Float32Array([0, 1, 2, 3]), y: new Int32Array([1, 0]), n: 2, features: 2 };
-    const out = shiftSplit(split, ShiftSchema.parse({ kind: 'mean', amount: 1, relabel: false }), InputSchema.parse({ scale: 2 }));
+    const out = shiftSplit(split, shiftOf({ kind: 'mean', amount: 1, relabel: false }), populationBasis(InputSchema.parse({ scale: 2 }), 2), new Rng(0));
     expect(Array.from(out.x)).toEqual([2, 3, 4, 5]);
     expect(out.y).toEqual(split.y);
     expect(out.y).not.toBe(split.y);

@@ -1,4 +1,4 @@
-import type { DataConfig } from '../config/schema.js';
+import type { SyntheticDataConfig } from '../config/schema.js';
 import type { InputConfig } from './inputs.js';
 import type { Rng } from './rng.js';
 
@@ -9,7 +9,7 @@ import type { Rng } from './rng.js';
  */
 
 /** The `data.teacher` section of the config. */
-export type TeacherConfig = DataConfig['teacher'];
+export type TeacherConfig = SyntheticDataConfig['teacher'];
 type Activation = TeacherConfig['activation'];
 
 /** Dense layer, weights row-major [outputs, inputs]. */

@@ -24,8 +24,10 @@ export const RUNS_CSV = 'runs.csv';
 export const CURVES_CSV = 'curves.csv';
 export const LAYERS_CSV = 'layers.csv';
 export const LANDSCAPE_CSV = 'landscape.csv';
+export const SHIFTS_CSV = 'shifts.csv';
+export const SHIFT_FEATURES_CSV = 'shift_features.csv';
 /** Files keyed by run_id whose rows are written before the run's runs.csv row. */
-const PER_RUN_CSVS = [CURVES_CSV, LAYERS_CSV, LANDSCAPE_CSV];
+const PER_RUN_CSVS = [CURVES_CSV, LAYERS_CSV, LANDSCAPE_CSV, SHIFTS_CSV, SHIFT_FEATURES_CSV];
 
 /** An opened results folder; `done` holds the run ids already committed to runs.csv (resume). */
 export interface ResultsDir {
@@ -83,32 +85,32 @@ export class ResultsWriter {
   readonly dir: string;
   private readonly runsColumns: readonly string[];
   private readonly curvesColumns: readonly string[];
-  private readonly headed = new Set<string>();
+  private readonly extraColumns: Readonly<Record<string, readonly string[]>>;
 
-  /** Writes each file's header unless the file already has it (resume); a different header is refused. */
-  constructor(dir: string, runsColumns: readonly string[], curvesColumns: readonly string[]) {
+  /**
+   * Writes each file's header unless the file already has it (resume); a different header is refused.
+   * `extra` maps further per-run files (e.g. shifts.csv) to their columns.
+   */
+  constructor(dir: string, runsColumns: readonly string[], curvesColumns: readonly string[], extra: Readonly<Record<string, readonly string[]>> = {}) {
     this.dir = dir;
     this.runsColumns = runsColumns;
     this.curvesColumns = curvesColumns;
+    this.extraColumns = extra;
+    for (const [file, columns] of Object.entries(extra)) ensureHeader(join(dir, file), columns);
     ensureHeader(join(dir, CURVES_CSV), curvesColumns);
     ensureHeader(join(dir, RUNS_CSV), runsColumns);
   }
 
   /**
-   * Append a run's rows to another per-run file (layers.csv, landscape.csv); call before `appendRun`,
-   * which commits the run. The header is written on first use.
+   * Append one run: its rows of the `extra` files and curves first, then its runs.csv row, which commits
+   * it (arguments in write order).
    */
-  appendPerRun(file: string, columns: readonly string[], rows: readonly Record<string, CsvValue>[]): void {
-    const path = join(this.dir, file);
-    if (!this.headed.has(file)) {
-      ensureHeader(path, columns);
-      this.headed.add(file);
+  appendRun(curves: readonly Record<string, CsvValue>[], run: Record<string, CsvValue>, extra: Readonly<Record<string, readonly Record<string, CsvValue>[]>> = {}): void {
+    for (const [file, rows] of Object.entries(extra)) {
+      const columns = this.extraColumns[file];
+      if (columns === undefined) throw new Error(`ResultsWriter: ${file} was not declared`);
+      if (rows.length > 0) appendSynced(join(this.dir, file), toCsv(rows, columns, { header: false }));
     }
-    if (rows.length > 0) appendSynced(path, toCsv(rows, columns, { header: false }));
-  }
-
-  /** Append one run: its curve rows first, then its runs.csv row, which commits it (arguments in write order). */
-  appendRun(curves: readonly Record<string, CsvValue>[], run: Record<string, CsvValue>): void {
     if (curves.length > 0) appendSynced(join(this.dir, CURVES_CSV), toCsv(curves, this.curvesColumns, { header: false }));
     appendSynced(join(this.dir, RUNS_CSV), toCsv([run], this.runsColumns, { header: false }));
   }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../analysis/convergence.js';
 import { totalSteps } from '../config/expand.js';
+import { epochOrder } from '../data/batching.js';
+import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
 import { buildMlp, disposeMlp, type Mlp } from '../model/mlp.js';
@@ -57,13 +59,15 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const features = data.train.features;
   const batch = train.batchSize;
   const stepsPerEpoch = Math.floor(n / batch); // the last partial batch is dropped (BN needs full batches)
+  if (stepsPerEpoch < 1) throw new Error(`the training set has ${n} examples, fewer than train.batchSize (${batch})`);
   const total = totalSteps(train, n);
 
   const mlp = buildMlp(model, features, data.classes, initRng);
   const optimizer = makeOptimizer(train);
   const step = makeTrainStep(mlp, optimizer);
-  const xTrain = tf.tensor2d(data.train.x, [n, features]);
-  const yTrain = tf.tensor2d(oneHot(data.train.y, data.classes), [n, data.classes]);
+  let trainSplit = data.train; // the drift phase in use
+  let xTrain = tf.tensor2d(trainSplit.x, [n, features]);
+  let yTrain = tf.tensor2d(oneHot(trainSplit.y, data.classes), [n, data.classes]);
   const evalSets: EvalSet[] = [
     toEvalSet('train', data.train, data.classes, train.evalTrainSize),
     toEvalSet('test', data.test, data.classes),
@@ -102,7 +106,14 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const inEpoch = steps % stepsPerEpoch;
       if (inEpoch === 0) {
         tf.dispose([epochX, epochY]);
-        const perm = tf.tensor1d(orderRng.permutation(n), 'int32');
+        const phase = trainPhaseAt(data, steps, total);
+        if (phase !== trainSplit) {
+          tf.dispose([xTrain, yTrain]);
+          trainSplit = phase;
+          xTrain = tf.tensor2d(phase.x, [n, features]);
+          yTrain = tf.tensor2d(oneHot(phase.y, data.classes), [n, data.classes]);
+        }
+        const perm = tf.tensor1d(epochOrder(train.batching, trainSplit, batch, orderRng), 'int32');
         epochX = tf.gather(xTrain, perm);
         epochY = tf.gather(yTrain, perm);
         perm.dispose();

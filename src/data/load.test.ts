@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandPlan } from '../config/expand.js';
+import { parseExperiment } from '../config/load.js';
+import { ConfigError } from '../errors.js';
+import type { Split } from '../types.js';
+import { csvCandidates, openData } from './load.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bn-exp-data-'));
+mkdirSync(path.join(dir, 'cfg'));
+const rows = (n: number): string => ['x1,x2,y', ...Array.from({ length: n }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2}`)].join('\n');
+writeFileSync(path.join(dir, 'cfg', 'good.csv'), rows(50));
+writeFileSync(path.join(dir, 'cwd-only.csv'), rows(50));
+writeFileSync(path.join(dir, 'cfg', 'bad.csv'), 'x1,x2,y\n1,2,0\n3,abc,1\n');
+
+const configFile = path.join(dir, 'cfg', 'exp.yaml');
+const planOf = (data: string, train = '{steps: 20, evalEvery: 10, batchSize: 8}') =>
+  expandPlan(parseExperiment(`name: t\ndata: ${data}\ntrain: ${train}\n`, configFile));
+
+async function configError(p: Promise<unknown>): Promise<string[]> {
+  const err = await p.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigError);
+  return (err as ConfigError).message.split('\n');
+}
+
+describe('openData: csv', () => {
+  it('resolves a relative path against the config folder, then the current directory', async () => {
+    expect(csvCandidates('d.csv', '/a/b/exp.yaml', '/c')).toEqual(['/a/b/d.csv', '/c/d.csv']);
+    expect(csvCandidates('/abs/d.csv', '/a/b/exp.yaml', '/c')).toEqual(['/abs/d.csv']);
+    const byConfig = await openData(planOf('{kind: csv, path: good.csv, label: y}'), configFile, '/nonexistent');
+    const byCwd = await openData(planOf('{kind: csv, path: cwd-only.csv, label: y}'), configFile, dir);
+    for (const [store, data] of [
+      [byConfig, '{kind: csv, path: good.csv, label: y}'],
+      [byCwd, '{kind: csv, path: cwd-only.csv, label: y}'],
+    ] as const) {
+      const run = planOf(data).runs[0]!;
+      expect(store.build(run).dataset.train.n).toBe(40);
+      expect(store.measures(run).map((m) => m.name)).toEqual(['test']);
+    }
+  });
+
+  it.each([
+    { name: 'missing file', data: '{kind: csv, path: nope.csv}', line: `exp.yaml: data.path: no such file: nope.csv (looked for ${path.join(dir, 'cfg', 'nope.csv')} and` },
+    { name: 'non-numeric cell', data: '{kind: csv, path: bad.csv, label: y}', line: `exp.yaml: data.path: ${path.join(dir, 'cfg', 'bad.csv')}: line 3, column "x2": "abc" is not a number` },
+    { name: 'missing label column', data: '{kind: csv, path: good.csv}', line: 'exp.yaml: data.label: ' },
+    { name: 'batch larger than the training rows', data: '{kind: csv, path: good.csv, label: y}', train: '{steps: 20, evalEvery: 10, batchSize: 64}', line: 'exp.yaml: train.batchSize: expected at most the training rows of good.csv (40); got 64' },
+    { name: 'evaluation beyond the run', data: '{kind: csv, path: good.csv, label: y}', train: '{epochs: 1, evalEvery: 10, batchSize: 8}', line: "exp.yaml: train.evalEvery: expected at most the run's total steps (5 with 40 training rows); got 10" },
+  ])('$name is a ConfigError naming the config file, the path and the data file', async ({ data, train, line }) => {
+    const lines = await configError(openData(planOf(data, train), configFile, '/nonexistent'));
+    expect(lines.some((l) => l.startsWith(configFile.slice(0, -'exp.yaml'.length)) && l.includes(line))).toBe(true);
+  });
+});
+
+describe('openData: mnist with nuisance shifts', () => {
+  it('brightness/contrast and inversion are exact maps of the test images, labels carried over', async () => {
+    const plan = planOf(
+      '{kind: mnist, trainPerClass: 20, testPerClass: 5, shift: [{name: dim, kind: affine, scale: 0.5, offset: 0.25}, {name: inverted, kind: affine, scale: -1, offset: 1}]}',
+    );
+    const store = await openData(plan, configFile);
+    const { dataset } = store.build(plan.runs[0]!);
+    const test = dataset.test;
+    const inv = dataset.extra['inverted'] as Split;
+    const dim = dataset.extra['dim'] as Split;
+    expect(inv.x.every((v, i) => v === Math.fround(1 - (test.x[i] as number)))).toBe(true);
+    expect(dim.x.every((v, i) => v === Math.fround(0.5 * (test.x[i] as number) + 0.25))).toBe(true);
+    expect(Array.from(inv.y)).toEqual(Array.from(test.y));
+    const measures = store.measures(plan.runs[0]!);
+    expect(measures.map((m) => [m.name, m.family])).toEqual([
+      ['test', 'none'],
+      ['dim', 'nuisance'],
+      ['inverted', 'nuisance'],
+    ]);
+    // pixels that are blank in every test image are left out of the per-feature averages
+    expect(measures[1]?.measure.featuresUsed).toBeLessThan(784);
+    expect(measures[1]?.measure.stdRatioAvg).toBeCloseTo(0.5, 5);
+  });
+
+  it('a subpopulation on the amount of ink trains on light digits and evaluates on heavy ones', async () => {
+    const plan = planOf('{kind: mnist, trainPerClass: 40, testPerClass: 20, shift: {kind: subpopulation, feature: mean, fraction: 0.5}}');
+    const { dataset } = (await openData(plan, configFile)).build(plan.runs[0]!);
+    const ink = (s: Split, r: number): number => s.x.subarray(r * 784, (r + 1) * 784).reduce((a, v) => a + v, 0);
+    const maxIn = Math.max(...Array.from({ length: dataset.train.n }, (_, r) => ink(dataset.train, r)));
+    const out = dataset.extra['shifted'] as Split;
+    const minOut = Math.min(...Array.from({ length: out.n }, (_, r) => ink(out, r)));
+    expect(dataset.train.n).toBe(200);
+    expect(maxIn).toBeLessThan(minOut);
+  });
+});

