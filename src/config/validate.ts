@@ -240,7 +240,8 @@ function formatParams(params: Params): string {
     .join(', ');
 }
 
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+/** The issues without repeats (same path and message). */
+export function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.path}\u0000${i.message}`;

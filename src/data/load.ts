@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../config/canonical.js';
+import { dedupe } from '../config/validate.js';
 import { totalSteps } from '../config/expand.js';
 import type { CsvDataConfig, DataConfig } from '../config/schema.js';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors.js';
@@ -171,12 +172,3 @@ export async function openData(plan: Plan, configFile: string, cwd = process.cwd
   return store;
 }
 
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.path}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

@@ -1,6 +1,7 @@
 import type { SyntheticDataConfig } from '../config/schema.js';
 import type { InputConfig } from './inputs.js';
 import type { Rng } from './rng.js';
+import { kthSmallest } from './distances.js';
 
 /**
  * The labelling function: a random MLP `features -> depth x width -> classes`, label = argmax of
@@ -151,34 +152,6 @@ export function teacherLabels(t: Teacher, x: Float32Array, n: number): Int32Arra
   return argmaxLabels(teacherLogits(t, x, n), t.offsets, t.classes);
 }
 
-/** k-th smallest (0-based) of `a`, reordering `a` so that a[k+1..] >= a[k] (Hoare's selection). */
-function selectKth(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const x = a[lo] as number;
-    const y = a[(lo + hi) >>> 1] as number;
-    const z = a[hi] as number;
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const tmp = a[i] as number;
-        a[i] = a[j] as number;
-        a[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break; // a[j+1..i-1] all equal the pivot
-  }
-  return a[k] as number;
-}
 
 /**
  * Per-class offsets that make argmax(logits + offsets) pick every class about equally often.
@@ -205,7 +178,7 @@ export function balanceOffsets(logits: Float64Array, classes: number, maxRounds 
         }
         t[i] = m - (logits[i * classes + k] as number);
       }
-      const below = selectKth(t, r - 1);
+      const below = kthSmallest(t, r - 1);
       let above = Infinity;
       for (let i = r; i < n; i++) if ((t[i] as number) < above) above = t[i] as number;
       o[k] = (below + above) / 2;
