@@ -1,0 +1,35 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { BackendChoice } from '../backends.js';
+import type { EvalRecord, RunResult, RunSpec } from '../types.js';
+import { selectBackend } from './backend.js';
+import { runOne } from './run-one.js';
+
+// The entry point of a pool worker (a worker thread with its own tfjs instance). It runs one RunSpec end
+// to end and returns the RunResult as is: everything in it is structured-clone-able plain data, so
+// whatever a run produces travels back to the parent, which alone writes files.
+
+/** One task for a worker: the run, the backend to start (once per worker) and a port for progress. */
+export interface RunTask {
+  spec: RunSpec;
+  /** A concrete backend (the parent resolves `auto`), so every worker runs on the parent's choice. */
+  backend: Exclude<BackendChoice, 'auto'>;
+  port?: MessagePort;
+}
+
+/** Posted on the task's port: when the run begins, then after each evaluation. */
+export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number };
+
+let backendReady: Promise<string> | undefined;
+
+/** Runs one task in this worker (tinypool calls it by name). */
+export async function runTask(task: RunTask): Promise<RunResult> {
+  backendReady ??= selectBackend(task.backend);
+  await backendReady;
+  const post = (m: ProgressMessage): void => task.port?.postMessage(m);
+  try {
+    post({ kind: 'start' });
+    return await runOne(task.spec, { onEval: (record, total) => post({ kind: 'eval', record, total }) });
+  } finally {
+    task.port?.close();
+  }
+}
