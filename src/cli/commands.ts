@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { BACKENDS } from '../backends.js';
+import type { RunOptions } from './run.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -26,7 +27,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('-q, --quiet', 'no progress lines; only the final summary', false)
-    .action(async (config: string, opts: { out?: string; set: string[]; backend: (typeof BACKENDS)[number]; force: boolean; quiet: boolean }) => {
+    .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread with its own tfjs ("auto" = one per core)', '1')
+    .option('--shard <i/n>', 'run only the i-th of n round-robin parts of the run list (1-based; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)')
+    .option('-r, --resume', 'continue the result set in the output folder: skip runs it already holds', false)
+    .action(async (config: string, opts: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(config, opts);
     });

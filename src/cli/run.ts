@@ -2,12 +2,18 @@ import path from 'node:path';
 import type { BackendChoice } from '../backends.js';
 import { readExperiment } from '../config/load.js';
 import { expandPlan, totalSteps } from '../config/expand.js';
+import { formatShard, resolveShard, selectShard, type Shard } from '../config/shard.js';
 import { targetsOf } from '../analysis/convergence.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
-import { openResults, ResultsWriter, writeManifestAtomic } from '../io/results.js';
+import { Interrupted, UsageError } from '../errors.js';
+import { experimentMismatch, parseManifestInfo } from '../io/manifest-info.js';
+import { openResults, readManifest, ResultsWriter, writeManifestAtomic } from '../io/results.js';
+import { reorderResults } from '../io/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
+import { type Executor, inProcessExecutor, parseWorkers } from './executor.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
+import { onStopSignal } from './signals.js';
 import { printSummary } from './summary.js';
 
 export interface RunOptions {
@@ -16,6 +22,11 @@ export interface RunOptions {
   backend: BackendChoice;
   force: boolean;
   quiet: boolean;
+  /** A count, or `auto` for one per CPU core. */
+  workers?: string;
+  /** `i/n`; when absent, read from the Slurm / Kubernetes environment (see config/shard.ts). */
+  shard?: string;
+  resume?: boolean;
 }
 
 /** Names of the extra evaluation sets the plan's runs produce (e.g. `shifted`). */
@@ -23,45 +34,140 @@ export function extraSplitsOf(plan: Plan): string[] {
   return plan.runs.some((r) => r.data.shift) ? ['shifted'] : [];
 }
 
-/** `bn-exp run`: load -> expand -> for each run generate data, train, append its rows -> summary. */
+/** The command line to continue an interrupted sweep: the same arguments with --resume instead of --force. */
+function resumeCommand(argv: readonly string[]): string {
+  const args = argv.filter((a) => a !== '--force' && a !== '-f');
+  if (!args.includes('--resume')) args.push('--resume');
+  return ['bn-exp', ...args.map((a) => (/^[\w./=:@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+}
+
+/** With --resume: the folder must hold this experiment, the same shard and (checked later) the same backend. */
+function checkResumable(outDir: string, plan: Plan, shard: Shard | undefined): Record<string, unknown> | undefined {
+  const json = readManifest(outDir);
+  if (json === undefined) return undefined;
+  const info = parseManifestInfo(json, path.join(outDir, 'manifest.json'));
+  const current = { name: plan.config.name, axes: plan.axes, runs: plan.runs };
+  const why = experimentMismatch(info, current);
+  if (why !== undefined) {
+    throw new UsageError(`${outDir} holds a different experiment (${why}); cannot resume into it. Use --out <dir> or --force.`);
+  }
+  const theirs = info.shard ? `${info.shard.index}/${info.shard.count}` : 'all runs';
+  const ours = shard ? formatShard(shard) : 'all runs';
+  if (theirs !== ours) throw new UsageError(`${outDir} holds shard ${theirs}, this command runs ${ours}; cannot resume into it.`);
+  return json as Record<string, unknown>;
+}
+
+/**
+ * `bn-exp run`: load -> expand -> select the shard -> skip runs already committed (--resume) -> run the
+ * rest in this process or a worker pool, appending each result as it finishes -> rewrite the files in
+ * run-list order once the shard is complete -> summary. SIGINT/SIGTERM stop cleanly (finished runs kept).
+ */
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
   const plan = expandPlan(config);
+  const workersWanted = parseWorkers(opts.workers);
+  const shard = resolveShard(opts.shard, process.env);
   const outDir = opts.out ?? path.join('results', config.name);
-  openResults(outDir, { overwrite: opts.force });
+  const resume = opts.resume === true;
+  const opened = openResults(outDir, { overwrite: opts.force, resume });
+  const previous = resume ? checkResumable(outDir, plan, shard) : undefined;
 
-  // tfjs loads only here, so validate/plan stay fast.
-  const { selectBackend } = await import('../train/backend.js');
-  const { trainRun } = await import('../train/loop.js');
-  const { generateDataset } = await import('../data/synthetic.js');
-  const backend = await selectBackend(opts.backend);
-
+  const mine = selectShard(plan.runs, shard);
+  const todo = mine.filter((r) => !opened.done.has(r.id));
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);
-  const manifest = await buildManifest(plan, { backend, configPath, argv: process.argv.slice(2) });
+  const argv = process.argv.slice(2);
+
+  if (previous !== undefined && todo.length === 0) {
+    reorderResults(outDir, mine.map((r) => r.id));
+    writeManifestAtomic(outDir, { ...previous, finishedAt: previous.finishedAt ?? new Date().toISOString() });
+    console.log(`${outDir}: all ${mine.length} runs already done; nothing to run.`);
+    return;
+  }
+
+  // tfjs loads only here, so validate/plan/merge stay fast.
+  const { selectBackend } = await import('../train/backend.js');
+  const backend = await selectBackend(opts.backend);
+  if (previous !== undefined && previous.backend !== backend) {
+    throw new UsageError(
+      `${outDir} was run on backend ${String(previous.backend)}, this process got ${backend}; ` +
+        `resume with --backend ${previous.backend === 'tensorflow' ? 'node' : String(previous.backend)} so results stay comparable.`,
+    );
+  }
+  const workers = Math.max(1, Math.min(workersWanted, todo.length));
+  const manifest =
+    previous !== undefined
+      ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
+      : await buildManifest(plan, { backend, configPath, argv, shard, workers });
   writeManifestAtomic(outDir, manifest);
   const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra));
-
-  const stepsOf = plan.runs.map((r: RunSpec) => totalSteps(r.train, r.data.trainSize));
-  const progress = new Progress(plan, stepsOf, { quiet: opts.quiet, backend });
-  const results: RunResult[] = [];
-  for (const spec of plan.runs) {
-    progress.start(spec);
-    let result: RunResult;
-    const t0 = performance.now();
-    try {
-      const data = generateDataset(spec.data, spec.seed);
-      result = await trainRun(spec, data, { onEval: (rec, total) => progress.update(spec, rec, total) });
-    } catch (err) {
-      // One broken run is data too: record it and go on with the sweep.
-      const message = err instanceof Error ? err.message : String(err);
-      result = { spec, status: 'failed', steps: 0, curve: [], error: message, wallSeconds: (performance.now() - t0) / 1000 };
-    }
+  /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
+  const record = (result: RunResult): void => {
     writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra));
-    results.push(result);
-    progress.finish(spec, result);
+  };
+
+  const executor: Executor =
+    workers > 1
+      ? (await import('./pool.js')).poolExecutor(workers, backend === 'tensorflow' ? 'node' : (backend as 'wasm' | 'cpu'))
+      : await inProcessExecutor();
+  const stepsOf = (r: RunSpec): number => totalSteps(r.train, r.data.trainSize);
+  const tty = Boolean(process.stdout.isTTY);
+  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty });
+  if (!opts.quiet) {
+    const scope = [
+      shard ? `shard ${formatShard(shard)} (${mine.length} of ${plan.runs.length} runs)` : `${plan.runs.length} runs`,
+      opened.done.size > 0 ? `${mine.length - todo.length} already done` : '',
+    ].filter(Boolean);
+    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${workers} worker${workers > 1 ? 's' : ''}, backend ${backend}`);
   }
+
+  let stoppedBy: NodeJS.Signals | undefined;
+  const removeSignalHandlers = onStopSignal((signal) => {
+    stoppedBy = signal;
+    executor.abort(new Error(`stopped by ${signal}`));
+  });
+  const results: RunResult[] = [];
+  let fatal: { error: unknown } | undefined; // a write that failed: stop the sweep and report it
+  try {
+    await Promise.allSettled(
+      todo.map(async (spec) => {
+        const result = await executor.run(spec, {
+          onStart: () => progress.start(spec),
+          onEval: (rec, total) => progress.update(spec, rec, total),
+        });
+        try {
+          record(result);
+        } catch (error) {
+          fatal ??= { error };
+          executor.abort(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        results.push(result);
+        progress.finish(spec, result);
+      }),
+    );
+  } finally {
+    removeSignalHandlers();
+    progress.close();
+    await executor.close();
+  }
+
+  if (fatal !== undefined) throw fatal.error;
+  const committed = opened.done.size + results.length;
+  if (stoppedBy !== undefined) {
+    const interruptions = [...((manifest.interruptions as unknown[] | undefined) ?? [])];
+    interruptions.push({ at: new Date().toISOString(), signal: stoppedBy, runsSaved: committed });
+    writeManifestAtomic(outDir, { ...manifest, interruptions });
+    throw new Interrupted(
+      stoppedBy,
+      `\nStopped by ${stoppedBy}: ${committed} of ${mine.length} runs are saved in ${outDir} (runs in flight were discarded).\n` +
+        `Continue with: ${resumeCommand(argv)}`,
+    );
+  }
+  reorderResults(outDir, mine.map((r) => r.id));
   writeManifestAtomic(outDir, { ...manifest, finishedAt: new Date().toISOString() });
+  results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
-  if (results.every((r) => r.status === 'failed')) process.exitCode = 1;
+  if (opened.done.size > 0 && !opts.quiet) console.log(`(${opened.done.size} runs from before the resume are not in this table)`);
+  if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }
