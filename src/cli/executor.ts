@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { BackendChoice } from '../backends.js';
 import { UsageError } from '../errors.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
 
@@ -14,6 +15,8 @@ export interface RunHooks {
 export interface Executor {
   /** Parallel runs at most. */
   readonly workers: number;
+  /** Start TensorFlow.js on the backend (where the runs will train) and return the name of the one that runs. */
+  start(choice: BackendChoice): Promise<string>;
   /**
    * Queue one run. Resolves with its result (a failed run resolves too, with status `failed`); rejects
    * only when `abort` was called before the run finished (the run is then discarded).
@@ -45,6 +48,7 @@ export async function inProcessExecutor(): Promise<Executor> {
   let tail: Promise<unknown> = Promise.resolve();
   return {
     workers: 1,
+    start: async (choice) => (await import('../train/backend.js')).selectBackend(choice),
     run(spec, hooks) {
       const next = tail.then(() => {
         controller.signal.throwIfAborted();

@@ -11,7 +11,7 @@ import type { RunSpec } from '../types.js';
 import { poolExecutor } from './pool.js';
 
 // The pool runs the compiled worker (npm test builds dist/ first).
-const worker = { filename: pathToFileURL(path.resolve('dist/train/worker.js')).href, name: 'runTask' };
+const worker = pathToFileURL(path.resolve('dist/train/worker.js')).href;
 
 const yaml = `
 name: tiny
@@ -31,7 +31,8 @@ describe('poolExecutor', () => {
   it('runs specs in 2 worker threads: same results as in process; a throwing run fails alone', async () => {
     const runs = specs();
     (runs[1]!.train as { optimizer: string }).optimizer = 'bogus';
-    const pool = poolExecutor(2, 'wasm', worker);
+    const pool = poolExecutor(2, worker);
+    expect(await pool.start('wasm')).toBe('wasm'); // TensorFlow.js starts in a worker, not here
     const started: number[] = [];
     const evals: number[] = [];
     try {
@@ -49,7 +50,7 @@ describe('poolExecutor', () => {
   });
 
   it('abort discards queued and running runs: every promise rejects with the reason', async () => {
-    const pool = poolExecutor(2, 'wasm', worker);
+    const pool = poolExecutor(2, worker);
     let aborted = false;
     const runs = [...specs(), ...specs()].map((spec) =>
       pool.run(spec, {
@@ -79,7 +80,7 @@ describe('poolExecutor', () => {
          return { spec: task.spec, status: 'ok', steps: 0, curve: [], wallSeconds: 0 };
        }\n`,
     );
-    const pool = poolExecutor(2, 'wasm', { filename: pathToFileURL(file).href, name: 'runTask' });
+    const pool = poolExecutor(2, pathToFileURL(file).href);
     try {
       const results = await Promise.all(specs().map((spec) => pool.run(spec, {})));
       expect(results.map((r) => r.status)).toEqual(['ok', 'failed', 'ok', 'ok']);

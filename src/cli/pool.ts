@@ -10,19 +10,22 @@ const WORKER = new URL('../train/worker.js', import.meta.url).href;
 
 /**
  * `--workers n`: a tinypool of n worker threads, each with its own tfjs instance, each running one
- * RunSpec at a time; the pool queues the rest. Results come back as plain RunResult objects.
- * `filename`/`name` select another worker module (tests).
+ * RunSpec at a time; the pool queues the rest. Results come back as plain RunResult objects. TensorFlow.js
+ * loads only in the workers. `filename` selects another worker module (tests).
  */
-export function poolExecutor(
-  workers: number,
-  backend: Exclude<BackendChoice, 'auto'>,
-  worker: { filename: string; name: string } = { filename: WORKER, name: 'runTask' },
-): Executor {
-  const pool = new Tinypool({ filename: worker.filename, name: worker.name, minThreads: workers, maxThreads: workers });
+export function poolExecutor(workers: number, filename = WORKER): Executor {
+  const pool = new Tinypool({ filename, name: 'runTask', minThreads: workers, maxThreads: workers });
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // one abort listener per queued run
+  let backend: BackendChoice = 'auto';
   return {
     workers,
+    async start(choice) {
+      // One worker resolves the choice; every task then asks for that backend by name, so all workers agree.
+      const name = (await pool.run(choice, { name: 'startBackend' })) as string;
+      backend = name === 'tensorflow' ? 'node' : (name as BackendChoice);
+      return name;
+    },
     async run(spec, hooks) {
       const { port1, port2 } = new MessageChannel();
       let finished = false;

@@ -57,6 +57,23 @@ function checkResumable(outDir: string, plan: Plan, shard: Shard | undefined): R
   return json as Record<string, unknown>;
 }
 
+/** What a sweep needs besides the executor: the plan, its shard, the folder and how to report. */
+interface SweepContext {
+  plan: Plan;
+  configPath: string;
+  opts: RunOptions;
+  shard: Shard | undefined;
+  outDir: string;
+  /** The shard's runs, and those of them still to run. */
+  mine: RunSpec[];
+  todo: RunSpec[];
+  /** Runs already committed (resume). */
+  done: number;
+  /** The folder's manifest when resuming. */
+  previous: Record<string, unknown> | undefined;
+  argv: string[];
+}
+
 /**
  * `bn-exp run`: load -> expand -> select the shard -> skip runs already committed (--resume) -> run the
  * rest in this process or a worker pool, appending each result as it finishes -> rewrite the files in
@@ -71,12 +88,8 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   const resume = opts.resume === true;
   const opened = openResults(outDir, { overwrite: opts.force, resume });
   const previous = resume ? checkResumable(outDir, plan, shard) : undefined;
-
   const mine = selectShard(plan.runs, shard);
   const todo = mine.filter((r) => !opened.done.has(r.id));
-  const targets = targetsOf(plan.config.train.target);
-  const extra = extraSplitsOf(plan);
-  const argv = process.argv.slice(2);
 
   if (previous !== undefined && todo.length === 0) {
     reorderResults(outDir, mine.map((r) => r.id));
@@ -85,40 +98,50 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     return;
   }
 
-  // tfjs loads only here, so validate/plan/merge stay fast.
-  const { selectBackend } = await import('../train/backend.js');
-  const backend = await selectBackend(opts.backend);
+  // TensorFlow.js loads only in the executor (this process for one worker, else only the worker threads),
+  // so validate/plan/merge stay fast.
+  const workers = Math.max(1, Math.min(workersWanted, todo.length));
+  const executor: Executor = workers > 1 ? (await import('./pool.js')).poolExecutor(workers) : await inProcessExecutor();
+  try {
+    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2) };
+    await sweep(executor, ctx);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
+  const { plan, opts, shard, outDir, mine, todo, previous } = ctx;
+  const backend = await executor.start(opts.backend);
   if (previous !== undefined && previous.backend !== backend) {
     throw new UsageError(
       `${outDir} was run on backend ${String(previous.backend)}, this process got ${backend}; ` +
         `resume with --backend ${previous.backend === 'tensorflow' ? 'node' : String(previous.backend)} so results stay comparable.`,
     );
   }
-  const workers = Math.max(1, Math.min(workersWanted, todo.length));
   const manifest =
     previous !== undefined
       ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
-      : await buildManifest(plan, { backend, configPath, argv, shard, workers });
+      : await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers });
   writeManifestAtomic(outDir, manifest);
+
+  const targets = targetsOf(plan.config.train.target);
+  const extra = extraSplitsOf(plan);
   const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra));
   /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
   const record = (result: RunResult): void => {
     writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra));
   };
 
-  const executor: Executor =
-    workers > 1
-      ? (await import('./pool.js')).poolExecutor(workers, backend === 'tensorflow' ? 'node' : (backend as 'wasm' | 'cpu'))
-      : await inProcessExecutor();
   const stepsOf = (r: RunSpec): number => totalSteps(r.train, r.data.trainSize);
-  const tty = Boolean(process.stdout.isTTY);
-  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty });
+  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: Boolean(process.stdout.isTTY) });
   if (!opts.quiet) {
     const scope = [
       shard ? `shard ${formatShard(shard)} (${mine.length} of ${plan.runs.length} runs)` : `${plan.runs.length} runs`,
-      opened.done.size > 0 ? `${mine.length - todo.length} already done` : '',
+      ctx.done > 0 ? `${ctx.done} already done` : '',
     ].filter(Boolean);
-    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${workers} worker${workers > 1 ? 's' : ''}, backend ${backend}`);
+    const w = executor.workers;
+    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${w} worker${w > 1 ? 's' : ''}, backend ${backend}`);
   }
 
   let stoppedBy: NodeJS.Signals | undefined;
@@ -149,11 +172,10 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   } finally {
     removeSignalHandlers();
     progress.close();
-    await executor.close();
   }
 
   if (fatal !== undefined) throw fatal.error;
-  const committed = opened.done.size + results.length;
+  const committed = ctx.done + results.length;
   if (stoppedBy !== undefined) {
     const interruptions = [...((manifest.interruptions as unknown[] | undefined) ?? [])];
     interruptions.push({ at: new Date().toISOString(), signal: stoppedBy, runsSaved: committed });
@@ -161,13 +183,13 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     throw new Interrupted(
       stoppedBy,
       `\nStopped by ${stoppedBy}: ${committed} of ${mine.length} runs are saved in ${outDir} (runs in flight were discarded).\n` +
-        `Continue with: ${resumeCommand(argv)}`,
+        `Continue with: ${resumeCommand(ctx.argv)}`,
     );
   }
   reorderResults(outDir, mine.map((r) => r.id));
   writeManifestAtomic(outDir, { ...manifest, finishedAt: new Date().toISOString() });
   results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
-  if (opened.done.size > 0 && !opts.quiet) console.log(`(${opened.done.size} runs from before the resume are not in this table)`);
+  if (ctx.done > 0 && !opts.quiet) console.log(`(${ctx.done} runs from before the resume are not in this table)`);
   if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,8 @@ import { parseCsv } from '../io/csv.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(root, 'bin', 'bn-exp.js');
 const quick = path.join(root, 'experiments', 'quick.yaml');
-// quick.yaml's 4 cells x 2 seeds, shortened to 150 steps (a quarter of a second per run).
-const sweep = ['--set', 'train.steps=150', '--set', 'seeds=2', '--backend', 'wasm', '--quiet'];
+// quick.yaml's 4 cells x 2 seeds, shortened to 100 steps (evaluations at 0, 50, 100).
+const sweep = ['--set', 'train.steps=100', '--set', 'seeds=2', '--backend', 'wasm', '--quiet'];
 
 type Result = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
@@ -69,7 +69,7 @@ describe('bn-exp run --workers / --resume', () => {
     expect(kept.length).toBeGreaterThanOrEqual(1);
     expect(kept.length).toBeLessThan(8);
     expect(new Set(rows(out, 'curves.csv').map((r) => r.run_id))).toEqual(new Set(kept));
-    expect(rows(out, 'curves.csv')).toHaveLength(kept.length * 4); // steps 0, 50, 100, 150
+    expect(rows(out, 'curves.csv')).toHaveLength(kept.length * 3); // steps 0, 50, 100
     expect(manifest(out).interruptions).toEqual([expect.objectContaining({ signal: 'SIGINT', runsSaved: kept.length })]);
 
     const resumed = bnExp(['run', quick, '--out', out, '--workers', '2', '--resume', ...sweep]);
@@ -129,12 +129,15 @@ describe('shards and merge', () => {
     expect(manifest(merged)).toMatchObject({ shard: null, backend: 'wasm', missingRuns: [] });
     expect((manifest(merged).mergedFrom as unknown[]).length).toBe(2);
 
-    // A shard of another experiment is refused, naming the reason.
+    // A shard of another experiment (here: s2 with one run id of its manifest changed) is refused, naming why.
     const other = path.join(dir, 'other');
-    expect(bnExp(['run', quick, '--out', other, '--shard', '2/2', ...sweep, '--set', 'train.steps=20', '--set', 'train.evalEvery=10']).code).toBe(0);
+    cpSync(path.join(dir, 's2'), other, { recursive: true });
+    const m2 = manifest(other) as { runs: { id: string }[] };
+    m2.runs[0]!.id = '0000000000';
+    writeFileSync(path.join(other, 'manifest.json'), JSON.stringify(m2));
     const bad = bnExp(['merge', path.join(dir, 's1'), other, '--out', path.join(dir, 'bad')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('not shards of one experiment');
+    expect(bad.stderr).toContain('not shards of one experiment: 1 of 8 run ids differ');
     expect(existsSync(path.join(dir, 'bad', 'runs.csv'))).toBe(false);
   }, 120_000);
 });

@@ -11,8 +11,8 @@ import { runOne } from './run-one.js';
 /** One task for a worker: the run, the backend to start (once per worker) and a port for progress. */
 export interface RunTask {
   spec: RunSpec;
-  /** A concrete backend (the parent resolves `auto`), so every worker runs on the parent's choice. */
-  backend: Exclude<BackendChoice, 'auto'>;
+  /** The backend to start if this worker has not yet (the pool passes the one `startBackend` resolved). */
+  backend: BackendChoice;
   port?: MessagePort;
 }
 
@@ -21,10 +21,15 @@ export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRe
 
 let backendReady: Promise<string> | undefined;
 
+/** Starts TensorFlow.js in this worker (once) and returns the backend that runs (tinypool calls it by name). */
+export function startBackend(choice: BackendChoice): Promise<string> {
+  backendReady ??= selectBackend(choice);
+  return backendReady;
+}
+
 /** Runs one task in this worker (tinypool calls it by name). */
 export async function runTask(task: RunTask): Promise<RunResult> {
-  backendReady ??= selectBackend(task.backend);
-  await backendReady;
+  await startBackend(task.backend);
   const post = (m: ProgressMessage): void => task.port?.postMessage(m);
   try {
     post({ kind: 'start' });
