@@ -58,7 +58,7 @@ describe('bn-exp CLI', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(a);
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
+  }, 60_000); // two training processes: well over vitest's 5 s default on a loaded machine
 
   it.each([
     ['malformed YAML', 'name: x\nmodel: [unclosed\n', 'bad.yaml'],
