@@ -41,7 +41,10 @@ export function failedResult(spec: RunSpec, error: string, t0: number): RunResul
   return { spec, status: 'failed', steps: 0, curve: [], error, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
-/** `--workers 1`: runs one at a time in this process (tfjs already loaded here), in the order queued. */
+/**
+ * Runs one at a time in this process, in the order queued (bench, calibration). Training is synchronous
+ * between evaluations, so this thread only reacts to signals between runs and at evaluations.
+ */
 export async function inProcessExecutor(): Promise<Executor> {
   const { runOne } = await import('../train/run-one.js');
   const controller = new AbortController();
@@ -50,7 +53,8 @@ export async function inProcessExecutor(): Promise<Executor> {
     workers: 1,
     start: async (choice) => (await import('../train/backend.js')).selectBackend(choice),
     run(spec, hooks) {
-      const next = tail.then(() => {
+      const next = tail.then(async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // let timers and signal handlers run between runs
         controller.signal.throwIfAborted();
         hooks.onStart?.();
         return runOne(spec, { onEval: hooks.onEval, signal: controller.signal });

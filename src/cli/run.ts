@@ -10,7 +10,7 @@ import { experimentMismatch, parseManifestInfo } from '../io/manifest-info.js';
 import { openResults, readManifest, ResultsWriter, writeManifestAtomic } from '../io/results.js';
 import { reorderResults } from '../io/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { type Executor, inProcessExecutor, parseWorkers } from './executor.js';
+import { type Executor, parseWorkers } from './executor.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import { onStopSignal } from './signals.js';
@@ -98,10 +98,11 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     return;
   }
 
-  // TensorFlow.js loads only in the executor (this process for one worker, else only the worker threads),
-  // so validate/plan/merge stay fast.
+  // Runs train in worker threads, also for --workers 1: training is synchronous between evaluations, so
+  // in this thread a Ctrl-C would wait for the end of the sweep; here it stops the workers at once.
+  // TensorFlow.js loads only in the workers, so validate/plan/merge (and this thread) stay light.
   const workers = Math.max(1, Math.min(workersWanted, todo.length));
-  const executor: Executor = workers > 1 ? (await import('./pool.js')).poolExecutor(workers) : await inProcessExecutor();
+  const executor: Executor = (await import('./pool.js')).poolExecutor(workers);
   try {
     const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2) };
     await sweep(executor, ctx);

@@ -51,9 +51,9 @@ beforeAll(() => {
 }, 120_000);
 
 describe('bn-exp run --workers / --resume', () => {
-  it('stops cleanly on SIGINT mid-sweep; --resume finishes it; the folder equals a straight run', async () => {
+  it('stops cleanly on SIGINT mid-sweep; --resume with 2 workers finishes it; the folder equals a straight run', async () => {
     const out = path.join(tmp(), 'interrupted');
-    const { child, done } = bnExpAsync(['run', quick, '--out', out, '--workers', '2', ...sweep]);
+    const { child, done } = bnExpAsync(['run', quick, '--out', out, ...sweep]);
     // Interrupt once at least one run is committed and before the sweep can end.
     const committed = (): number => (existsSync(path.join(out, 'runs.csv')) ? rows(out, 'runs.csv').length : 0);
     while (committed() < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
