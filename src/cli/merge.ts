@@ -7,6 +7,7 @@ import { mergedText, planMerge, type ShardFolder } from '../io/merge.js';
 import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../io/results.js';
 import { runKeyedCsvs } from '../io/run-order.js';
 
+/** Flags of `bn-exp merge`. */
 export interface MergeOptions {
   out: string;
   force: boolean;

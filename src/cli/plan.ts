@@ -14,6 +14,7 @@ import type { RunSpec } from '../types.js';
 import { parseWorkers } from './executor.js';
 import { formatDuration } from './progress.js';
 
+/** Flags of `bn-exp plan`. */
 export interface PlanOptions {
   set: string[];
   shard?: string;

@@ -23,6 +23,7 @@ export interface ProgressSink {
   columns?: number;
 }
 
+/** How progress is shown. */
 export interface ProgressOptions {
   /** Print nothing (the final summary is printed elsewhere). */
   quiet: boolean;
