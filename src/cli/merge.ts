@@ -3,7 +3,8 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { splitCsv } from '../io/csv-records.js';
 import { parseManifestInfo } from '../io/manifest-info.js';
-import { mergedText, planMerge, type ShardFolder } from '../io/merge.js';
+import { LOCK, lockFolder } from '../io/lock.js';
+import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../io/merge.js';
 import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../io/results.js';
 import { runKeyedCsvs } from '../io/run-order.js';
 
@@ -19,6 +20,7 @@ function readFolder(dir: string): { folder: ShardFolder; manifest: Record<string
   const manifest = readManifest(dir);
   if (manifest === undefined) throw new UsageError(`${dir}: no manifest.json (not a bn-exp result set)`);
   const info = parseManifestInfo(manifest, path.join(dir, 'manifest.json'));
+  if (existsSync(path.join(dir, LOCK))) console.error(`warning: ${dir} is still being written by a bn-exp run; merging the runs it has committed so far`);
   const files = new Map(
     runKeyedCsvs(dir).map((name) => {
       const file = path.join(dir, name);
@@ -60,13 +62,25 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
     }
   }
 
-  openResults(opts.out, { overwrite: opts.force });
+  const release = lockFolder(opts.out);
+  try {
+    openResults(opts.out, { overwrite: opts.force });
+    writeMerged(read, plan, opts.out);
+  } finally {
+    release();
+  }
+  console.log(`merged ${plan.source.size} runs into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+}
+
+/** Write the merged files, then the manifest (the folders it came from, missing runs). */
+function writeMerged(read: { folder: ShardFolder; manifest: Record<string, unknown> }[], plan: MergePlan, out: string): void {
+  const folders = read.map((r) => r.folder);
   const manifests = read.map((r) => r.manifest);
   const starts = manifests.map((m) => when(m, 'startedAt')).filter((t): t is string => t !== null).sort();
   const ends = manifests.map((m) => when(m, 'finishedAt'));
   const backends = [...new Set(folders.map((f) => f.info.backend))];
-  for (const file of plan.files) writeFileAtomic(path.join(opts.out, file), mergedText(folders, plan, file));
-  writeManifestAtomic(opts.out, {
+  for (const file of plan.files) writeFileAtomic(path.join(out, file), mergedText(folders, plan, file));
+  writeManifestAtomic(out, {
     ...manifests[0],
     command: ['bn-exp', ...process.argv.slice(2)].join(' '),
     shard: null,
@@ -85,5 +99,4 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
       finishedAt: when(manifest, 'finishedAt'),
     })),
   });
-  console.log(`merged ${plan.source.size} runs into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
 }

@@ -7,6 +7,7 @@ import { targetsOf } from '../analysis/convergence.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { experimentMismatch, parseManifestInfo } from '../io/manifest-info.js';
+import { lockFolder } from '../io/lock.js';
 import { openResults, readManifest, ResultsWriter, writeManifestAtomic } from '../io/results.js';
 import { reorderResults } from '../io/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
@@ -85,6 +86,15 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   const workersWanted = parseWorkers(opts.workers);
   const shard = resolveShard(opts.shard, process.env);
   const outDir = opts.out ?? path.join('results', config.name);
+  const release = lockFolder(outDir); // two processes never write the same folder
+  try {
+    await runLocked(plan, configPath, opts, shard, outDir, workersWanted);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(plan: Plan, configPath: string, opts: RunOptions, shard: Shard | undefined, outDir: string, workersWanted: number): Promise<void> {
   const resume = opts.resume === true;
   const opened = openResults(outDir, { overwrite: opts.force, resume });
   const previous = resume ? checkResumable(outDir, plan, shard) : undefined;

@@ -54,6 +54,11 @@ describe('bn-exp run --workers / --resume', () => {
   it('stops cleanly on SIGINT mid-sweep; --resume with 2 workers finishes it; the folder equals a straight run', async () => {
     const out = path.join(tmp(), 'interrupted');
     const { child, done } = bnExpAsync(['run', quick, '--out', out, ...sweep]);
+    // Two processes never write one folder: a second run into it is refused while the first holds its lock.
+    while (!existsSync(path.join(out, '.bn-exp.lock')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    const second = bnExp(['run', quick, '--out', out, '--resume', ...sweep]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/being written by another bn-exp \(pid \d+/);
     // Interrupt once at least one run is committed and before the sweep can end.
     const committed = (): number => (existsSync(path.join(out, 'runs.csv')) ? rows(out, 'runs.csv').length : 0);
     while (committed() < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
@@ -71,6 +76,7 @@ describe('bn-exp run --workers / --resume', () => {
     expect(new Set(rows(out, 'curves.csv').map((r) => r.run_id))).toEqual(new Set(kept));
     expect(rows(out, 'curves.csv')).toHaveLength(kept.length * 3); // steps 0, 50, 100
     expect(manifest(out).interruptions).toEqual([expect.objectContaining({ signal: 'SIGINT', runsSaved: kept.length })]);
+    expect(existsSync(path.join(out, '.bn-exp.lock'))).toBe(false);
 
     const resumed = bnExp(['run', quick, '--out', out, '--workers', '2', '--resume', ...sweep]);
     expect(resumed.stderr).toBe('');
