@@ -76,9 +76,9 @@ interface SweepContext {
 }
 
 /**
- * `bn-exp run`: load -> expand -> select the shard -> skip runs already committed (--resume) -> run the
- * rest in this process or a worker pool, appending each result as it finishes -> rewrite the files in
- * run-list order once the shard is complete -> summary. SIGINT/SIGTERM stop cleanly (finished runs kept).
+ * `bn-exp run`: load -> expand -> select the shard -> lock the folder -> skip runs already committed
+ * (--resume) -> run the rest in a pool of worker threads, appending each result as it finishes -> rewrite
+ * the files in run-list order once the shard is complete -> summary. SIGINT/SIGTERM stop cleanly.
  */
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
@@ -94,7 +94,14 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   }
 }
 
-async function runLocked(plan: Plan, configPath: string, opts: RunOptions, shard: Shard | undefined, outDir: string, workersWanted: number): Promise<void> {
+async function runLocked(
+  plan: Plan,
+  configPath: string,
+  opts: RunOptions,
+  shard: Shard | undefined,
+  outDir: string,
+  workersWanted: number,
+): Promise<void> {
   const resume = opts.resume === true;
   const opened = openResults(outDir, { overwrite: opts.force, resume });
   const previous = resume ? checkResumable(outDir, plan, shard) : undefined;
