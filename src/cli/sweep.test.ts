@@ -110,6 +110,19 @@ describe('shards and merge', () => {
     expect([...ids].sort()).toEqual(all.runs.map((r) => r.id).sort());
   });
 
+  it('bn-exp plan does not load TensorFlow.js (it is a CommonJS package: it would show in require.cache)', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { planCommand } = await import(${JSON.stringify(path.join(root, 'dist', 'cli', 'plan.js'))});
+      console.log = () => {};
+      await planCommand(${JSON.stringify(quick)}, { set: [], calibrate: false, backend: 'auto', json: true });
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@tensorflow'));
+      process.stderr.write(String(loaded.length));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('0');
+  });
+
   it('two shards (one from --shard, one from the Slurm env) merge into the straight run', async () => {
     const dir = tmp();
     const [a, b] = await Promise.all([
