@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { inProcessExecutor, type Executor } from '../cli/executor.js';
+import type { Executor } from '../cli/executor.js';
 import { poolExecutor } from '../cli/pool.js';
 import { expandPlan } from '../config/expand.js';
 import { parseExperiment } from '../config/load.js';
@@ -146,7 +146,7 @@ async function benchWorkers(backend: BackendChoice, quick: boolean): Promise<{ r
   const one: number[] = [];
   const two: number[] = [];
   for (let rep = 0; rep < 2; rep++) {
-    one.push(await timeSweep(specs, backend, inProcessExecutor));
+    one.push(await timeSweep(specs, backend, async () => poolExecutor(1))); // as `bn-exp run --workers 1`
     two.push(await timeSweep(specs, backend, async () => poolExecutor(2)));
   }
   return { runs: specs.length, steps, one: Math.min(...one), two: Math.min(...two) };
