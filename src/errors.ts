@@ -32,3 +32,13 @@ export class CheckFailed extends Error {
     this.name = 'CheckFailed';
   }
 }
+
+/** The user stopped a command (SIGINT/SIGTERM) after it saved what it could (exit code 128 + signal number). */
+export class Interrupted extends Error {
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals, message: string) {
+    super(message);
+    this.name = 'Interrupted';
+    this.signal = signal;
+  }
+}

@@ -1,3 +1,4 @@
+import type { MeasuredShift } from './data/load.js';
 import type { DataConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
 
 /** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
@@ -72,4 +73,6 @@ export interface RunResult {
   landscape?: Record<string, number | string>[];
   /** Per-run probe summaries for runs.csv (drift, ICS, landscape), by column name. */
   probeSummary?: Record<string, number>;
+  /** The measured shifts of the run's data (shifts.csv, shift_features.csv). */
+  shifts?: MeasuredShift[];
 }

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Executor } from '../cli/executor.js';
+import { poolExecutor } from '../cli/pool.js';
+import { expandPlan } from '../config/expand.js';
+import { parseExperiment } from '../config/load.js';
 import { ModelSchema, ProbesSchema, type ModelConfig } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
@@ -9,11 +14,13 @@ import { disposeOptimizer, makeOptimizer } from '../train/optimizer.js';
 import { LayerProber } from '../train/probes.js';
 import { makeTrainStep } from '../train/step.js';
 import type { BackendChoice } from '../backends.js';
+import type { RunSpec } from '../types.js';
 
 /*
  * `npm run bench`: steps/second of bn-exp's training step against a bare tf.layers model of the same
  * shape trained with model.fit on the same data, in the same process. Medians over timed windows after
- * warm-up. Not a test: speed is measured here, never asserted in the suite.
+ * warm-up. Then the sweep throughput of --workers 2 against 1 on quick.yaml's runs. Not a test: speed is
+ * measured here, never asserted in the suite.
  */
 
 interface Case {
@@ -149,6 +156,35 @@ function flopsPerStep(c: Case): number {
   return 6 * macs; // forward 2, backward 4 (dX and dW)
 }
 
+/** Seconds to run `specs` through an executor made by `make` (worker start-up included), best of `repeats`. */
+async function timeSweep(specs: RunSpec[], backend: BackendChoice, make: () => Promise<Executor>): Promise<number> {
+  const t = performance.now();
+  const executor = await make();
+  try {
+    await executor.start(backend);
+    const results = await Promise.all(specs.map((spec) => executor.run(spec, {})));
+    const failed = results.find((r) => r.status === 'failed');
+    if (failed) throw new Error(`bench run failed: ${failed.error}`);
+  } finally {
+    await executor.close();
+  }
+  return (performance.now() - t) / 1000;
+}
+
+/** quick.yaml's runs (8 at full length, or 200 steps each with --quick) on 1 worker vs 2; best of 2 alternated. */
+async function benchWorkers(backend: BackendChoice, quick: boolean): Promise<{ runs: number; steps: number; one: number; two: number }> {
+  const file = new URL('../../experiments/quick.yaml', import.meta.url);
+  const steps = quick ? 200 : 600;
+  const specs = expandPlan(parseExperiment(readFileSync(file, 'utf8'), 'quick.yaml', [`train.steps=${steps}`])).runs;
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let rep = 0; rep < 2; rep++) {
+    one.push(await timeSweep(specs, backend, async () => poolExecutor(1))); // as `bn-exp run --workers 1`
+    two.push(await timeSweep(specs, backend, async () => poolExecutor(2)));
+  }
+  return { runs: specs.length, steps, one: Math.min(...one), two: Math.min(...two) };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -156,6 +192,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       budget: { type: 'string', default: '1' },
+      only: { type: 'string' }, // "steps" or "workers"
     },
   });
   const backend = await selectBackend(values.backend as BackendChoice);
@@ -168,7 +205,9 @@ async function main(): Promise<void> {
     for (const width of widths)
       for (const batch of batches) for (const batchNorm of ['off', 'before'] as const) cases.push({ depth, width, batch, batchNorm });
 
-  if (!values.json) {
+  if (values.only === 'workers') cases.length = 0;
+
+  if (!values.json && cases.length > 0) {
     console.log(`bn-exp bench: backend ${backend}, ${FEATURES} features, ${CLASSES} classes, plain SGD; median steps/s`);
     console.log('depth width batch bn      steps/s   fit/s  speedup  GFLOP/s  kernels/step');
   }
@@ -197,25 +236,46 @@ async function main(): Promise<void> {
           .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
       );
   }
-  for (const set of ['test', 'batch'] as const) {
-    const probes = await benchProbeOverhead(budget, set);
+  if (values.only !== 'workers') {
+    for (const set of ['test', 'batch'] as const) {
+      const probes = await benchProbeOverhead(budget, set);
+      const row = {
+        backend,
+        bench: 'probes',
+        depth: 4,
+        width: 64,
+        batch: 64,
+        batchNorm: 'before',
+        every: 10,
+        set,
+        steps_per_s: Number(probes.plain.toFixed(1)),
+        probed_steps_per_s: Number(probes.probed.toFixed(1)),
+        probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)),
+      };
+      if (values.json) console.log(JSON.stringify(row));
+      else
+        console.log(
+          `default probes every 10 steps, set ${set} (d4 w64 b64 BN): ${row.steps_per_s} -> ${row.probed_steps_per_s} steps/s, overhead ${(row.probe_overhead * 100).toFixed(1)}%`,
+        );
+    }
+  }
+
+  if (values.only !== 'steps') {
+    const w = await benchWorkers(values.backend as BackendChoice, values.quick);
     const row = {
+      bench: 'workers',
       backend,
-      bench: 'probes',
-      depth: 4,
-      width: 64,
-      batch: 64,
-      batchNorm: 'before',
-      every: 10,
-      set,
-      steps_per_s: Number(probes.plain.toFixed(1)),
-      probed_steps_per_s: Number(probes.probed.toFixed(1)),
-      probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)),
+      runs: w.runs,
+      steps: w.steps,
+      workers_1_s: Number(w.one.toFixed(2)),
+      workers_2_s: Number(w.two.toFixed(2)),
+      ratio: Number((w.one / w.two).toFixed(2)),
     };
     if (values.json) console.log(JSON.stringify(row));
     else
       console.log(
-        `default probes every 10 steps, set ${set} (d4 w64 b64 BN): ${row.steps_per_s} -> ${row.probed_steps_per_s} steps/s, overhead ${(row.probe_overhead * 100).toFixed(1)}%`,
+        `\nsweep throughput, ${w.runs} quick.yaml runs of ${w.steps} steps (best of 2, worker start-up included): ` +
+          `1 worker ${row.workers_1_s}s, 2 workers ${row.workers_2_s}s, ratio ${row.ratio}x`,
       );
   }
 }

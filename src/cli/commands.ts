@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { BACKENDS } from '../backends.js';
+import type { MergeOptions } from './merge.js';
+import type { PlanOptions } from './plan.js';
+import type { RunOptions } from './run.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -26,9 +29,40 @@ export function buildProgram(): Command {
     .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('-q, --quiet', 'no progress lines; only the final summary', false)
-    .action(async (config: string, opts: { out?: string; set: string[]; backend: (typeof BACKENDS)[number]; force: boolean; quiet: boolean }) => {
+    .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread with its own tfjs ("auto" = one per core)', '1')
+    .option('--shard <i/n>', 'run only the i-th of n round-robin parts of the run list (1-based; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)')
+    .option('-r, --resume', 'continue the result set in the output folder: skip runs it already holds', false)
+    .action(async (config: string, opts: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(config, opts);
+    });
+
+  program
+    .command('plan')
+    .description('list the runs of an experiment (ids, swept values), their count and an estimate of the time, without training')
+    .argument('<config>', 'experiment file (YAML or JSON)')
+    .option('-s, --set <path=value>', 'override a config value (repeatable)', collect, [])
+    .option('--shard <i/n>', 'list only the i-th of n parts (as run --shard)')
+    .option('-w, --workers <n>', 'estimate the time with n parallel workers', '1')
+    .option('--from <dir>', 'estimate from an earlier result set (its runs.csv wall_s)')
+    .option('--calibrate', 'estimate by timing a few steps of one run of each distinct shape (loads TensorFlow.js)', false)
+    .addOption(new Option('-b, --backend <name>', 'backend for --calibrate').choices(BACKENDS).default('auto'))
+    .option('--json', 'print the plan as one JSON object', false)
+    .action(async (config: string, opts: PlanOptions) => {
+      const { planCommand } = await import('./plan.js');
+      await planCommand(config, opts);
+    });
+
+  program
+    .command('merge')
+    .description('join shard folders of one experiment into one result set in run-list order; reports missing and duplicate runs')
+    .argument('<dirs...>', 'shard result folders')
+    .requiredOption('-o, --out <dir>', 'merged results folder')
+    .option('-f, --force', 'replace an existing result set in the output folder', false)
+    .option('--allow-missing', 'write the merged set even when runs are missing (they are listed in its manifest)', false)
+    .action(async (dirs: string[], opts: MergeOptions) => {
+      const { mergeCommand } = await import('./merge.js');
+      await mergeCommand(dirs, opts);
     });
 
   program

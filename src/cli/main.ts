@@ -1,10 +1,12 @@
 import { CommanderError } from 'commander';
-import { CheckFailed, ConfigError, UsageError } from '../errors.js';
+import { constants } from 'node:os';
+import { CheckFailed, ConfigError, Interrupted, UsageError } from '../errors.js';
 import { buildProgram } from './commands.js';
 
 /**
  * The one error boundary: maps typed errors to exit codes (0 ok, 1 runtime failure or regression,
- * 2 invalid config or usage). Stacks only for bugs, or for everything with BN_EXP_DEBUG=1.
+ * 2 invalid config or usage, 128 + signal number when stopped by SIGINT/SIGTERM). Stacks only for bugs, or for
+ * everything with BN_EXP_DEBUG=1.
  */
 async function main(argv: string[]): Promise<void> {
   const debug = process.env.BN_EXP_DEBUG === '1';
@@ -23,6 +25,9 @@ async function main(argv: string[]): Promise<void> {
     } else if (err instanceof UsageError) {
       console.error(`${err.message}\n(run bn-exp --help for usage)`);
       process.exitCode = 2;
+    } else if (err instanceof Interrupted) {
+      console.error(err.message);
+      process.exitCode = 128 + (constants.signals[err.signal] ?? 2);
     } else if (err instanceof CheckFailed) {
       console.error(err.message);
       process.exitCode = 1;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Shard } from '../config/shard.js';
 import type { Plan } from '../types.js';
 
 const require = createRequire(import.meta.url);
@@ -27,10 +28,13 @@ async function gitRevision(): Promise<string | null> {
   }
 }
 
-/** manifest.json: the resolved config, the run list, versions, backend, platform and start time. */
+/**
+ * manifest.json: the resolved config, the whole run list, the shard this folder holds (null for all runs),
+ * versions, backend, platform and start time.
+ */
 export async function buildManifest(
   plan: Plan,
-  ctx: { backend: string; configPath: string; argv: string[] },
+  ctx: { backend: string; configPath: string; argv: string[]; shard?: Shard; workers?: number },
 ): Promise<Record<string, unknown>> {
   return {
     name: plan.config.name,
@@ -42,6 +46,7 @@ export async function buildManifest(
     axes: plan.axes,
     seeds: plan.seeds,
     runs: plan.runs.map((r) => ({ id: r.id, index: r.index, seed: r.seed, params: r.params })),
+    shard: ctx.shard ? { index: ctx.shard.index, count: ctx.shard.count, source: ctx.shard.source } : null,
     versions: {
       bnExp: (require('../../package.json') as { version: string }).version,
       node: process.version,
@@ -50,6 +55,7 @@ export async function buildManifest(
       tfjsNode: versionOf('@tensorflow/tfjs-node'),
     },
     backend: ctx.backend,
+    workers: ctx.workers ?? 1,
     platform: { os: `${os.type()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, host: os.hostname() },
     gitRevision: await gitRevision(),
     startedAt: new Date().toISOString(),

@@ -2,15 +2,22 @@ import path from 'node:path';
 import type { BackendChoice } from '../backends.js';
 import { readExperiment } from '../config/load.js';
 import { expandPlan, totalSteps } from '../config/expand.js';
+import { formatShard, resolveShard, selectShard, type Shard } from '../config/shard.js';
 import { targetsOf } from '../analysis/convergence.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
-import { openData, type MeasuredShift } from '../data/load.js';
+import { openData, type DataStore, type MeasuredShift } from '../data/load.js';
 import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../data/shift-rows.js';
-import { openResults, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../io/results.js';
-import { probeFiles, probeRows } from './probe-rows.js';
+import { Interrupted, UsageError } from '../errors.js';
+import { experimentMismatch, parseManifestInfo } from '../io/manifest-info.js';
+import { lockFolder } from '../io/lock.js';
+import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../io/results.js';
+import { reorderResults } from '../io/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
+import { type Executor, parseWorkers } from './executor.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
+import { onStopSignal } from './signals.js';
+import { probeFiles, probeRows } from './probe-rows.js';
 import { printSummary } from './summary.js';
 import { writeSummaries } from './summarize.js';
 
@@ -20,6 +27,11 @@ export interface RunOptions {
   backend: BackendChoice;
   force: boolean;
   quiet: boolean;
+  /** A count, or `auto` for one per CPU core. */
+  workers?: string;
+  /** `i/n`; when absent, read from the Slurm / Kubernetes environment (see config/shard.ts). */
+  shard?: string;
+  resume?: boolean;
 }
 
 /** Names of the extra evaluation sets the plan's runs produce (one per shift name, e.g. `shifted`). */
@@ -27,53 +39,195 @@ export function extraSplitsOf(plan: Plan): string[] {
   return extraSplitNames(plan.runs.map((r) => r.data));
 }
 
-/** `bn-exp run`: load -> expand -> for each run generate data, train, append its rows -> summary. */
+/** The command line to continue an interrupted sweep: the same arguments with --resume instead of --force. */
+function resumeCommand(argv: readonly string[]): string {
+  const args = argv.filter((a) => a !== '--force' && a !== '-f');
+  if (!args.includes('--resume')) args.push('--resume');
+  return ['bn-exp', ...args.map((a) => (/^[\w./=:@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+}
+
+/** With --resume: the folder must hold this experiment, the same shard and (checked later) the same backend. */
+function checkResumable(outDir: string, plan: Plan, shard: Shard | undefined): Record<string, unknown> | undefined {
+  const json = readManifest(outDir);
+  if (json === undefined) return undefined;
+  const info = parseManifestInfo(json, path.join(outDir, 'manifest.json'));
+  const current = { name: plan.config.name, axes: plan.axes, runs: plan.runs };
+  const why = experimentMismatch(info, current);
+  if (why !== undefined) {
+    throw new UsageError(`${outDir} holds a different experiment (${why}); cannot resume into it. Use --out <dir> or --force.`);
+  }
+  const theirs = info.shard ? `${info.shard.index}/${info.shard.count}` : 'all runs';
+  const ours = shard ? formatShard(shard) : 'all runs';
+  if (theirs !== ours) throw new UsageError(`${outDir} holds shard ${theirs}, this command runs ${ours}; cannot resume into it.`);
+  return json as Record<string, unknown>;
+}
+
+/** What a sweep needs besides the executor: the plan, its shard, the folder and how to report. */
+interface SweepContext {
+  plan: Plan;
+  configPath: string;
+  opts: RunOptions;
+  shard: Shard | undefined;
+  outDir: string;
+  /** The shard's runs, and those of them still to run. */
+  mine: RunSpec[];
+  todo: RunSpec[];
+  /** Runs already committed (resume). */
+  done: number;
+  /** The folder's manifest when resuming. */
+  previous: Record<string, unknown> | undefined;
+  argv: string[];
+  /** The plan's data files, read and checked before anything was written. */
+  store: DataStore;
+}
+
+/**
+ * `bn-exp run`: load -> expand -> select the shard -> lock the folder -> skip runs already committed
+ * (--resume) -> run the rest in a pool of worker threads, appending each result as it finishes -> rewrite
+ * the files in run-list order once the shard is complete -> summary. SIGINT/SIGTERM stop cleanly.
+ */
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
   const plan = expandPlan(config);
   // Data files are read and checked before the results folder is touched (a bad CSV is a config error).
   const store = await openData(plan, configPath);
+  const workersWanted = parseWorkers(opts.workers);
+  const shard = resolveShard(opts.shard, process.env);
   const outDir = opts.out ?? path.join('results', config.name);
-  openResults(outDir, { overwrite: opts.force });
+  const release = lockFolder(outDir); // two processes never write the same folder
+  try {
+    await runLocked(plan, configPath, opts, shard, outDir, workersWanted, store);
+  } finally {
+    release();
+  }
+}
 
-  // tfjs loads only here, so validate/plan stay fast.
-  const { selectBackend } = await import('../train/backend.js');
-  const { trainRun } = await import('../train/loop.js');
-  const backend = await selectBackend(opts.backend);
+async function runLocked(
+  plan: Plan,
+  configPath: string,
+  opts: RunOptions,
+  shard: Shard | undefined,
+  outDir: string,
+  workersWanted: number,
+  store: DataStore,
+): Promise<void> {
+  const resume = opts.resume === true;
+  const opened = openResults(outDir, { overwrite: opts.force, resume });
+  const previous = resume ? checkResumable(outDir, plan, shard) : undefined;
+  const mine = selectShard(plan.runs, shard);
+  const todo = mine.filter((r) => !opened.done.has(r.id));
+
+  if (previous !== undefined && todo.length === 0) {
+    reorderResults(outDir, mine.map((r) => r.id));
+    writeManifestAtomic(outDir, { ...previous, finishedAt: previous.finishedAt ?? new Date().toISOString() });
+    console.log(`${outDir}: all ${mine.length} runs already done; nothing to run.`);
+    return;
+  }
+
+  // Runs train in worker threads, also for --workers 1: training is synchronous between evaluations, so
+  // in this thread a Ctrl-C would wait for the end of the sweep; here it stops the workers at once.
+  // TensorFlow.js loads only in the workers, so validate/plan/merge (and this thread) stay light.
+  const workers = Math.max(1, Math.min(workersWanted, todo.length));
+  const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
+  try {
+    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store };
+    await sweep(executor, ctx);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
+  const { plan, opts, shard, outDir, mine, todo, previous } = ctx;
+  const backend = await executor.start(opts.backend);
+  if (previous !== undefined && previous.backend !== backend) {
+    throw new UsageError(
+      `${outDir} was run on backend ${String(previous.backend)}, this process got ${backend}; ` +
+        `resume with --backend ${previous.backend === 'tensorflow' ? 'node' : String(previous.backend)} so results stay comparable.`,
+    );
+  }
+  const datas = plan.runs.map((r) => r.data);
+  const manifest: Record<string, unknown> =
+    previous !== undefined
+      ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
+      : {
+          ...(await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers })),
+          shifts: shiftManifest(datas, []),
+        };
+  writeManifestAtomic(outDir, manifest);
 
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);
-  const datas = plan.runs.map((r) => r.data);
-  const manifest = { ...(await buildManifest(plan, { backend, configPath, argv: process.argv.slice(2) })), shifts: shiftManifest(datas, []) };
-  writeManifestAtomic(outDir, manifest);
   const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
   const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra), { ...shiftFiles, ...probeFiles(plan) });
   const measured: MeasuredShift[][] = [];
+  /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
+  const record = (result: RunResult): void => {
+    const shifts = result.shifts ?? [];
+    const perRun = { [SHIFTS_CSV]: shiftRows(result.spec.id, shifts), [SHIFT_FEATURES_CSV]: shiftFeatureRows(result.spec.id, shifts) };
+    writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra), { ...perRun, ...probeRows(plan, result) });
+    measured.push(shifts);
+  };
 
-  const stepsOf = plan.runs.map((r: RunSpec) => totalSteps(r.train, store.trainSize(r)));
-  const progress = new Progress(plan, stepsOf, { quiet: opts.quiet, backend });
-  const results: RunResult[] = [];
-  for (const spec of plan.runs) {
-    progress.start(spec);
-    let result: RunResult;
-    let measures: MeasuredShift[] = [];
-    const t0 = performance.now();
-    try {
-      measures = store.measures(spec);
-      result = await trainRun(spec, store.build(spec).dataset, { onEval: (rec, total) => progress.update(spec, rec, total) });
-    } catch (err) {
-      // One broken run is data too: record it and go on with the sweep.
-      const message = err instanceof Error ? err.message : String(err);
-      result = { spec, status: 'failed', steps: 0, curve: [], error: message, wallSeconds: (performance.now() - t0) / 1000 };
-    }
-    const shiftCsvs = { [SHIFTS_CSV]: shiftRows(spec.id, measures), [SHIFT_FEATURES_CSV]: shiftFeatureRows(spec.id, measures) };
-    writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra), { ...shiftCsvs, ...probeRows(plan, result) });
-    measured.push(measures);
-    results.push(result);
-    progress.finish(spec, result);
+  const stepsOf = (r: RunSpec): number => totalSteps(r.train, ctx.store.trainSize(r));
+  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: Boolean(process.stdout.isTTY) });
+  if (!opts.quiet) {
+    const scope = [
+      shard ? `shard ${formatShard(shard)} (${mine.length} of ${plan.runs.length} runs)` : `${plan.runs.length} runs`,
+      ctx.done > 0 ? `${ctx.done} already done` : '',
+    ].filter(Boolean);
+    const w = executor.workers;
+    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${w} worker${w > 1 ? 's' : ''}, backend ${backend}`);
   }
+
+  let stoppedBy: NodeJS.Signals | undefined;
+  const removeSignalHandlers = onStopSignal((signal) => {
+    stoppedBy = signal;
+    executor.abort(new Error(`stopped by ${signal}`));
+  });
+  const results: RunResult[] = [];
+  let fatal: { error: unknown } | undefined; // a write that failed: stop the sweep and report it
+  try {
+    await Promise.allSettled(
+      todo.map(async (spec) => {
+        const result = await executor.run(spec, {
+          onStart: () => progress.start(spec),
+          onEval: (rec, total) => progress.update(spec, rec, total),
+        });
+        try {
+          record(result);
+        } catch (error) {
+          fatal ??= { error };
+          executor.abort(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        results.push(result);
+        progress.finish(spec, result);
+      }),
+    );
+  } finally {
+    removeSignalHandlers();
+    progress.close();
+  }
+
+  if (fatal !== undefined) throw fatal.error;
+  const committed = ctx.done + results.length;
+  if (stoppedBy !== undefined) {
+    const interruptions = [...((manifest.interruptions as unknown[] | undefined) ?? [])];
+    interruptions.push({ at: new Date().toISOString(), signal: stoppedBy, runsSaved: committed });
+    writeManifestAtomic(outDir, { ...manifest, interruptions });
+    throw new Interrupted(
+      stoppedBy,
+      `\nStopped by ${stoppedBy}: ${committed} of ${mine.length} runs are saved in ${outDir} (runs in flight were discarded).\n` +
+        `Continue with: ${resumeCommand(ctx.argv)}`,
+    );
+  }
+  reorderResults(outDir, mine.map((r) => r.id));
+  // After a resume the manifest's shift summary covers the runs of this session (shifts.csv has them all).
   writeManifestAtomic(outDir, { ...manifest, shifts: shiftManifest(datas, measured), finishedAt: new Date().toISOString() });
   writeSummaries(outDir);
+  results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
-  if (results.every((r) => r.status === 'failed')) process.exitCode = 1;
+  if (ctx.done > 0 && !opts.quiet) console.log(`(${ctx.done} runs from before the resume are not in this table)`);
+  if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../config/canonical.js';
+import { nominalDims, type DataDims } from '../config/estimate.js';
 import { dedupe } from '../config/validate.js';
 import { totalSteps } from '../config/expand.js';
 import type { CsvDataConfig, DataConfig } from '../config/schema.js';
@@ -55,6 +56,14 @@ export class DataStore {
         measure: measureShift(source, target, Rng.derive(seed, 'data', 'measure', rest.name)),
       })),
     );
+  }
+
+  /** The data sizes of a run (from the config for synthetic data, from the loaded data otherwise). */
+  dims(spec: Pick<RunSpec, 'data' | 'seed'>): DataDims {
+    if (spec.data.kind === 'synthetic') return nominalDims(spec.data);
+    const { dataset } = this.build(spec);
+    const extraSets = Object.keys(dataset.extra).length;
+    return { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
   }
 
   /** Training-set size of a run (after any sub-population restriction for real data), for progress estimates. */
@@ -129,7 +138,7 @@ async function readCsvFile(data: CsvDataConfig, configFile: string, cwd: string)
  * (the training set holds at least one batch, and an evaluation fits in the run). Synthetic runs are
  * checked by the config validation alone; csv and mnist runs are built here (and cached).
  */
-export async function openData(plan: Plan, configFile: string, cwd = process.cwd()): Promise<DataStore> {
+export async function openData(plan: Pick<Plan, 'runs'>, configFile: string, cwd = process.cwd()): Promise<DataStore> {
   const tables: Tables = new Map();
   const issues: ConfigIssue[] = [];
   for (const run of plan.runs) {

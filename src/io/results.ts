@@ -139,7 +139,8 @@ function appendSynced(path: string, text: string): void {
   }
 }
 
-function writeFileAtomic(path: string, text: string): void {
+/** Replace a file whole: write a temp file in the same folder, fsync it, rename it over. */
+export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {

@@ -1,0 +1,69 @@
+import os from 'node:os';
+import type { BackendChoice } from '../backends.js';
+import { UsageError } from '../errors.js';
+import type { EvalRecord, RunResult, RunSpec } from '../types.js';
+import type { DataContext } from '../train/run-one.js';
+
+/** What the caller hears of a run in flight. */
+export interface RunHooks {
+  /** The run left the queue and began (data generation). */
+  onStart?: () => void;
+  /** An evaluation point, with the run's total step count. */
+  onEval?: (record: EvalRecord, totalSteps: number) => void;
+}
+
+/** Runs RunSpecs somewhere (this thread or a pool of workers) and hands back their results. */
+export interface Executor {
+  /** Parallel runs at most. */
+  readonly workers: number;
+  /** Start TensorFlow.js on the backend (where the runs will train) and return the name of the one that runs. */
+  start(choice: BackendChoice): Promise<string>;
+  /**
+   * Queue one run. Resolves with its result (a failed run resolves too, with status `failed`); rejects
+   * only when `abort` was called before the run finished (the run is then discarded).
+   */
+  run(spec: RunSpec, hooks: RunHooks): Promise<RunResult>;
+  /** Stop: queued runs never start, runs in flight end at once (pool) or at their next evaluation (in process). */
+  abort(reason: Error): void;
+  /** Release the workers. */
+  close(): Promise<void>;
+}
+
+/** `--workers`: a positive integer, or `auto` = the number of CPU cores. */
+export function parseWorkers(text: string | undefined, cores = os.availableParallelism()): number {
+  if (text === undefined) return 1;
+  if (text === 'auto') return Math.max(1, cores);
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--workers ${text}: expected a positive integer or "auto"`);
+  return Number(text);
+}
+
+/** A `failed` result for a run whose executor broke (worker crash), measured from `t0` (ms). */
+export function failedResult(spec: RunSpec, error: string, t0: number): RunResult {
+  return { spec, status: 'failed', steps: 0, curve: [], error, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Runs one at a time in this process, in the order queued (bench, calibration). Training is synchronous
+ * between evaluations, so this thread only reacts to signals between runs and at evaluations.
+ */
+export async function inProcessExecutor(data?: DataContext): Promise<Executor> {
+  const { runOne } = await import('../train/run-one.js');
+  const controller = new AbortController();
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    workers: 1,
+    start: async (choice) => (await import('../train/backend.js')).selectBackend(choice),
+    run(spec, hooks) {
+      const next = tail.then(async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // let timers and signal handlers run between runs
+        controller.signal.throwIfAborted();
+        hooks.onStart?.();
+        return runOne(spec, { onEval: hooks.onEval, signal: controller.signal, ...(data ? { data } : {}) });
+      });
+      tail = next.catch(() => undefined);
+      return next;
+    },
+    abort: (reason) => controller.abort(reason),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { splitCsv } from '../io/csv-records.js';
+import { parseManifestInfo } from '../io/manifest-info.js';
+import { LOCK, lockFolder } from '../io/lock.js';
+import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../io/merge.js';
+import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../io/results.js';
+import { runKeyedCsvs } from '../io/run-order.js';
+
+/** Flags of `bn-exp merge`. */
+export interface MergeOptions {
+  out: string;
+  force: boolean;
+  allowMissing: boolean;
+}
+
+function readFolder(dir: string): { folder: ShardFolder; manifest: Record<string, unknown> } {
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
+  const manifest = readManifest(dir);
+  if (manifest === undefined) throw new UsageError(`${dir}: no manifest.json (not a bn-exp result set)`);
+  const info = parseManifestInfo(manifest, path.join(dir, 'manifest.json'));
+  if (existsSync(path.join(dir, LOCK))) console.error(`warning: ${dir} is still being written by a bn-exp run; merging the runs it has committed so far`);
+  const files = new Map(
+    runKeyedCsvs(dir).map((name) => {
+      const file = path.join(dir, name);
+      const text = readFileSync(file, 'utf8');
+      // A hard kill can leave a torn last line; it belongs to a run that never committed.
+      const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+      return [name, splitCsv(whole, file)] as const;
+    }),
+  );
+  return { folder: { dir, info, files }, manifest: manifest as Record<string, unknown> };
+}
+
+const when = (m: Record<string, unknown>, key: string): string | null => (typeof m[key] === 'string' ? (m[key] as string) : null);
+
+/** `bn-exp merge <dirs...> --out <dir>`: check the shards, report missing and duplicate runs, write the merged set. */
+export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<void> {
+  const read = dirs.map(readFolder);
+  const folders = read.map((r) => r.folder);
+  const plan = planMerge(folders);
+  for (const w of plan.warnings) console.error(`warning: ${w}`);
+
+  const name = folders[0]!.info.name;
+  console.log(`${name}: ${folders.length} folders, ${plan.source.size} of ${plan.runs.length} runs found`);
+  for (const f of read) {
+    const s = f.folder.info.shard;
+    const committed = f.folder.files.get('runs.csv')?.records.length ?? 0;
+    console.log(`  ${f.folder.dir}: ${s ? `shard ${s.index}/${s.count}` : 'all runs'}, ${committed} runs, backend ${f.folder.info.backend}`);
+  }
+  for (const d of plan.duplicates) console.log(`  duplicate (identical, kept once): run ${d.index + 1} ${d.id} in ${d.dirs.join(', ')}`);
+  if (plan.missing.length > 0) {
+    const shown = plan.missing.slice(0, 20).map((r) => `  missing: run ${r.index + 1} ${r.id}`);
+    if (plan.missing.length > 20) shown.push(`  ... and ${plan.missing.length - 20} more`);
+    console.log(shown.join('\n'));
+    if (!opts.allowMissing) {
+      throw new UsageError(
+        `${plan.missing.length} of ${plan.runs.length} runs are in none of the folders (a shard missing, failed or interrupted?). ` +
+          `Finish them (bn-exp run ... --shard i/n --resume), or pass --allow-missing to merge what there is.`,
+      );
+    }
+  }
+
+  const release = lockFolder(opts.out);
+  try {
+    openResults(opts.out, { overwrite: opts.force });
+    writeMerged(read, plan, opts.out);
+  } finally {
+    release();
+  }
+  console.log(`merged ${plan.source.size} runs into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+}
+
+/** Write the merged files, then the manifest (the folders it came from, missing runs). */
+function writeMerged(read: { folder: ShardFolder; manifest: Record<string, unknown> }[], plan: MergePlan, out: string): void {
+  const folders = read.map((r) => r.folder);
+  const manifests = read.map((r) => r.manifest);
+  const starts = manifests.map((m) => when(m, 'startedAt')).filter((t): t is string => t !== null).sort();
+  const ends = manifests.map((m) => when(m, 'finishedAt'));
+  const backends = [...new Set(folders.map((f) => f.info.backend))];
+  for (const file of plan.files) writeFileAtomic(path.join(out, file), mergedText(folders, plan, file));
+  writeManifestAtomic(out, {
+    ...manifests[0],
+    command: ['bn-exp', ...process.argv.slice(2)].join(' '),
+    shard: null,
+    backend: backends.length === 1 ? backends[0] : backends.join('+'),
+    startedAt: starts[0] ?? null,
+    finishedAt: ends.every((t) => t !== null) ? ([...ends].sort().at(-1) ?? null) : null,
+    missingRuns: plan.missing.map((r) => r.id),
+    mergedFrom: read.map(({ folder, manifest }) => ({
+      dir: folder.dir,
+      shard: folder.info.shard,
+      runs: folder.files.get('runs.csv')?.records.length ?? 0,
+      backend: folder.info.backend,
+      host: (manifest.platform as { host?: string } | undefined)?.host ?? null,
+      gitRevision: manifest.gitRevision ?? null,
+      startedAt: when(manifest, 'startedAt'),
+      finishedAt: when(manifest, 'finishedAt'),
+    })),
+  });
+}

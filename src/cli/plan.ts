@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import chalk from 'chalk';
+import type { BackendChoice } from '../backends.js';
+import { estimateRuns, makespan, shapeKey, type TimedRun } from '../config/estimate.js';
+import { expandPlan, totalSteps } from '../config/expand.js';
+import { readExperiment } from '../config/load.js';
+import { ExperimentSchema } from '../config/schema.js';
+import { formatShard, resolveShard, selectShard } from '../config/shard.js';
+import { UsageError } from '../errors.js';
+import { readCsv } from '../io/csv.js';
+import { readManifest, RUNS_CSV } from '../io/results.js';
+import type { RunSpec } from '../types.js';
+import { parseWorkers } from './executor.js';
+import { formatDuration } from './progress.js';
+import { openData, type DataStore } from '../data/load.js';
+
+/** Flags of `bn-exp plan`. */
+export interface PlanOptions {
+  set: string[];
+  shard?: string;
+  workers?: string;
+  from?: string;
+  calibrate: boolean;
+  backend: BackendChoice;
+  json: boolean;
+}
+
+/**
+ * Timed runs of an earlier result set: runs.csv's steps and wall_s, matched to specs by run id (the
+ * earlier manifest's config is re-expanded, so runs of other experiments count for their shape too).
+ */
+export function readEarlierTimings(dir: string, current: readonly RunSpec[]): TimedRun[] {
+  const file = path.join(dir, RUNS_CSV);
+  if (!existsSync(file)) throw new UsageError(`--from ${dir}: no ${RUNS_CSV} there`);
+  const specs = new Map(current.map((s) => [s.id, s]));
+  const manifest = readManifest(dir) as { config?: unknown } | undefined;
+  const earlier = ExperimentSchema.safeParse(manifest?.config);
+  if (earlier.success) {
+    try {
+      for (const s of expandPlan(earlier.data).runs) if (!specs.has(s.id)) specs.set(s.id, s);
+    } catch {
+      // an older config that no longer expands: only run ids shared with this plan are used
+    }
+  }
+  const timed: TimedRun[] = [];
+  for (const row of readCsv(file)) {
+    const spec = specs.get(row.run_id ?? '');
+    const steps = Number(row.steps);
+    const seconds = Number(row.wall_s);
+    if (spec === undefined || row.status === 'failed' || !(steps > 0) || !Number.isFinite(seconds)) continue;
+    timed.push({ spec, steps, seconds, complete: true });
+  }
+  return timed;
+}
+
+/** Times a few steps of the first run of each distinct shape (loads tfjs); progress goes to stderr. */
+async function calibrateShapes(
+  runs: readonly RunSpec[],
+  store: DataStore,
+  backendChoice: BackendChoice,
+  quiet: boolean,
+): Promise<{ timed: TimedRun[]; backend: string }> {
+  const { selectBackend } = await import('../train/backend.js');
+  const { calibrate } = await import('../train/calibrate.js');
+  const backend = await selectBackend(backendChoice);
+  const firsts = new Map<string, RunSpec>();
+  for (const r of runs) if (!firsts.has(shapeKey(r, store.dims(r)))) firsts.set(shapeKey(r, store.dims(r)), r);
+  if (!quiet) process.stderr.write(`calibrating ${firsts.size} shape${firsts.size > 1 ? 's' : ''} on ${backend}...`);
+  const first = runs[0];
+  if (first) await calibrate(first, 5); // warm-up: kernel setup would inflate the first shape's fixed cost
+  const timed: TimedRun[] = [];
+  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, totalSteps(spec.train, store.trainSize(spec)))));
+  if (!quiet) process.stderr.write(' done\n');
+  return { timed, backend };
+}
+
+/** `bn-exp plan`: the runs (ids, swept values), their count and an estimate of the time. No tfjs unless --calibrate. */
+export async function planCommand(configPath: string, opts: PlanOptions): Promise<void> {
+  const config = await readExperiment(configPath, opts.set);
+  const plan = expandPlan(config);
+  const store = await openData(plan, configPath); // csv sizes are known once the file is read (no tfjs)
+  const shard = resolveShard(opts.shard, process.env);
+  const workers = parseWorkers(opts.workers);
+  const runs = selectShard(plan.runs, shard);
+
+  let timed: TimedRun[] = [];
+  let basis: string | undefined;
+  const defaultDir = path.join('results', config.name);
+  if (opts.calibrate) {
+    const cal = await calibrateShapes(runs, store, opts.backend, opts.json);
+    timed = cal.timed;
+    basis = `a calibration on ${cal.backend}`;
+  } else if (opts.from !== undefined) {
+    timed = readEarlierTimings(opts.from, plan.runs);
+    basis = `wall_s of ${timed.length} runs in ${opts.from}`;
+  } else if (existsSync(path.join(defaultDir, RUNS_CSV))) {
+    timed = readEarlierTimings(defaultDir, plan.runs);
+    basis = `wall_s of ${timed.length} runs in ${defaultDir}`;
+  }
+  const estimates = estimateRuns(runs, timed, (r) => store.dims(r));
+  const known = estimates.every((e) => e.seconds !== undefined);
+  const seconds = known ? makespan(estimates.map((e) => e.seconds!), Math.min(workers, runs.length)) : undefined;
+  const steps = runs.map((r) => totalSteps(r.train, store.trainSize(r)));
+
+  if (opts.json) {
+    console.log(
+      JSON.stringify({
+        name: plan.config.name,
+        axes: plan.axes,
+        seeds: plan.seeds,
+        total: plan.runs.length,
+        shard: shard ? { index: shard.index, count: shard.count } : null,
+        count: runs.length,
+        runs: runs.map((r, i) => ({ index: r.index, id: r.id, seed: r.seed, params: r.params, steps: steps[i], estimateSeconds: estimates[i]!.seconds ?? null })),
+        estimate: { seconds: seconds ?? null, workers, basis: basis ?? null },
+      }),
+    );
+    return;
+  }
+  const header = ['run', 'id', ...plan.axes, 'seed', 'steps', 'est.'];
+  const rows = runs.map((r, i) => [
+    String(r.index + 1),
+    r.id,
+    ...plan.axes.map((a) => JSON.stringify(r.params[a]).replace(/^"|"$/g, '')),
+    String(r.seed),
+    String(steps[i]),
+    estimates[i]!.seconds === undefined ? '-' : `${estimates[i]!.seconds!.toFixed(1)}s`,
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  console.log([chalk.bold(line(header)), ...rows.map(line)].join('\n'));
+
+  const cells = plan.axes.length === 0 ? '1 cell' : plan.axes.join(' x ');
+  const scope = shard ? `shard ${formatShard(shard)}: ${runs.length} of ${plan.runs.length} runs` : `${runs.length} runs`;
+  console.log(`\n${plan.config.name}: ${scope} (${cells} x ${plan.seeds.length} seeds), ${steps.reduce((a, b) => a + b, 0)} steps`);
+  if (seconds !== undefined) {
+    const sources = [...new Set(estimates.map((e) => e.source))].join(', ');
+    console.log(`estimated time: ${formatDuration(seconds)} with ${workers} worker${workers > 1 ? 's' : ''} (from ${basis}; per run: ${sources})`);
+  } else {
+    console.log('estimated time: unknown; pass --calibrate (times a few steps of each shape) or --from <results dir> (earlier wall_s)');
+  }
+}

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../io/csv.js';
+
+// A real cluster: a single-node Slurm (Debian's slurm-wlm + munge) on this machine runs
+// experiments/deploy/slurm-sweep.sh, the documented example: a 2-task array job of `bn-exp run`
+// (shard from SLURM_ARRAY_TASK_ID/COUNT), then a dependent merge job. The merged set must equal a local
+// run. .ci/run installs and starts the cluster; without one this test is skipped, saying why.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = path.join(root, 'bin', 'bn-exp.js');
+const quick = path.join(root, 'experiments', 'quick.yaml');
+const args = ['--set', 'train.steps=60', '--set', 'train.evalEvery=20', '--set', 'seeds=1', '--backend', 'wasm'];
+
+const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/** The environment to reach a running Slurm cluster (starting one if we may), or why there is none. */
+function findCluster(): { env: NodeJS.ProcessEnv } | { skip: string } {
+  if (process.env.BN_EXP_SKIP_SLURM === '1') return { skip: 'BN_EXP_SKIP_SLURM=1' };
+  if (!has('sbatch')) return { skip: 'Slurm is not installed (no sbatch on PATH); `bash .ci/slurm-up.sh` as root installs and starts one' };
+  const up = (env: NodeJS.ProcessEnv): boolean => {
+    const r = spawnSync('sinfo', ['-h', '-o', '%T'], { env, encoding: 'utf8', timeout: 10_000 });
+    return r.status === 0 && /^(idle|mixed|allocated)/m.test(r.stdout);
+  };
+  if (up(process.env)) return { env: process.env };
+  if (process.getuid?.() !== 0 || !has('slurmctld') || !has('munged')) {
+    return { skip: 'no Slurm controller answers (sinfo) and starting one needs root, slurmctld and munged' };
+  }
+  const start = spawnSync('bash', [path.join(root, '.ci', 'slurm-up.sh')], { encoding: 'utf8', timeout: 60_000 });
+  const conf = /^SLURM_CONF=(.+)$/m.exec(start.stdout ?? '')?.[1];
+  if (start.status !== 0 || conf === undefined) {
+    return { skip: `could not start a single-node Slurm cluster: ${(start.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}` };
+  }
+  const env = { ...process.env, SLURM_CONF: conf };
+  return up(env) ? { env } : { skip: `started Slurm with ${conf}, but its node is not up` };
+}
+
+const cluster = findCluster();
+const skip = 'skip' in cluster ? cluster.skip : undefined;
+if (skip !== undefined) console.warn(`[slurm test skipped] ${skip}`);
+
+describe('Slurm array job', () => {
+  it.skipIf(skip !== undefined)(
+    `runs shards as a 2-task array job and merges them into the local result${skip === undefined ? '' : ` (skipped: ${skip})`}`,
+    () => {
+      const env = 'env' in cluster ? cluster.env : process.env;
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-slurm-'));
+      const out = path.join(dir, 'cluster');
+      const submit = spawnSync('bash', [path.join(root, 'experiments', 'deploy', 'slurm-sweep.sh')], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 150_000,
+        env: { ...env, CONFIG: quick, OUT: out, SHARDS: '2', ARGS: args.join(' '), BN_EXP: `${process.execPath} ${bin}`, WAIT: '1' },
+      });
+      const logs = (): string => spawnSync('sh', ['-c', `cat ${out}/slurm-*.out`], { encoding: 'utf8' }).stdout;
+      expect(submit.status, `${submit.stdout}\n${submit.stderr}\n${logs()}`).toBe(0);
+
+      const local = path.join(dir, 'local');
+      const r = spawnSync(process.execPath, [bin, 'run', quick, '--out', local, '--quiet', ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+
+      const merged = path.join(out, 'merged');
+      const read = (d: string, f: string): string => readFileSync(path.join(d, f), 'utf8');
+      expect(read(merged, 'curves.csv')).toBe(read(local, 'curves.csv'));
+      const noWall = (d: string) => parseCsv(read(d, 'runs.csv')).map(({ wall_s: _, ...rest }) => rest);
+      expect(noWall(merged)).toEqual(noWall(local));
+      const shards = (JSON.parse(read(merged, 'manifest.json')) as { mergedFrom: { shard: unknown }[] }).mergedFrom.map((m) => m.shard);
+      expect(shards).toEqual([
+        { index: 1, count: 2 },
+        { index: 2, count: 2 },
+      ]);
+    },
+    180_000,
+  );
+});

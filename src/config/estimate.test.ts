@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { estimateRuns, fitTiming, makespan, shapeKey, stepMacs, type TimedRun } from './estimate.js';
+import { expandPlan } from './expand.js';
+import { parseExperiment } from './load.js';
+
+const plan = expandPlan(
+  parseExperiment(
+    'name: e\nseeds: 2\ntrain: { steps: 100, evalEvery: 50 }\nsweep: { model.width: [16, 32], train.learningRate: [0.1, 0.01] }\n',
+    'e.yaml',
+  ),
+);
+const [w16a, w16b, , , w32a] = plan.runs;
+
+describe('shapeKey', () => {
+  it('ignores seed and learning rate, not width', () => {
+    expect(shapeKey(w16a!)).toBe(shapeKey(w16b!));
+    expect(shapeKey(plan.runs[2]!)).toBe(shapeKey(w16a!)); // other learning rate
+    expect(shapeKey(w32a!)).not.toBe(shapeKey(w16a!));
+  });
+});
+
+describe('fitTiming', () => {
+  it('recovers fixed + perStep from exact points', () => {
+    const t = fitTiming([
+      { steps: 10, seconds: 2 + 10 * 0.05 },
+      { steps: 20, seconds: 2 + 20 * 0.05 },
+      { steps: 40, seconds: 2 + 40 * 0.05 },
+    ])!;
+    expect(t.fixed).toBeCloseTo(2, 10);
+    expect(t.perStep).toBeCloseTo(0.05, 10);
+  });
+
+  it('with one step count, or a negative fitted cost, uses the mean rate through 0', () => {
+    expect(fitTiming([{ steps: 100, seconds: 5 }, { steps: 100, seconds: 7 }])).toEqual({ fixed: 0, perStep: 0.06 });
+    expect(fitTiming([{ steps: 10, seconds: 3 }, { steps: 20, seconds: 1 }])).toEqual({ fixed: 0, perStep: 4 / 30 });
+    expect(fitTiming([])).toBeUndefined();
+  });
+});
+
+describe('estimateRuns', () => {
+  it('prefers the same run, then the same shape, then scales by step MACs', () => {
+    const timed: TimedRun[] = [
+      { spec: w16a!, steps: 100, seconds: 3, complete: true },
+      { spec: w16a!, steps: 10, seconds: 0.4, complete: false }, // calibration: never a "same run" answer
+    ];
+    const [a, b, , , c] = estimateRuns(plan.runs, timed);
+    expect(a).toEqual({ seconds: 3, source: 'same run' });
+    expect(b!.source).toBe('same shape');
+    const perStep = 2.6 / 90; // the line through (10, 0.4) and (100, 3)
+    const fixed = 0.4 - 10 * perStep;
+    expect(b!.seconds).toBeCloseTo(3, 10);
+    expect(c!.source).toBe('scaled');
+    const ratio = stepMacs(w32a!) / stepMacs(w16a!);
+    expect(c!.seconds).toBeCloseTo(fixed + 100 * perStep * ratio, 10);
+  });
+
+  it('without timings knows nothing', () => {
+    expect(estimateRuns(plan.runs.slice(0, 1), [])).toEqual([{ seconds: undefined, source: undefined }]);
+  });
+});
+
+describe('makespan', () => {
+  it.each([
+    [[3, 3, 3, 3], 1, 12],
+    [[3, 3, 3, 3], 2, 6],
+    [[5, 1, 1, 1], 2, 5],
+    [[1, 1, 1], 8, 1],
+    [[], 2, 0],
+  ])('%j on %i workers takes %d', (seconds, workers, expected) => {
+    expect(makespan(seconds, workers)).toBe(expected);
+  });
+});

@@ -1,0 +1,147 @@
+import { canonicalJson } from './canonical.js';
+import { totalSteps } from './expand.js';
+import type { RunSpec } from '../types.js';
+
+// Time estimates for `bn-exp plan` (pure). A run costs fixed + perStep x steps seconds, where the two
+// numbers depend on its "shape" (what sets the cost of a step and of an evaluation) and come from timed
+// runs: an earlier result set's wall_s, or a short calibration.
+
+/** Seconds of a run as fixed cost (data, setup, first evaluation) plus a cost per step (evaluations amortised). */
+export interface Timing {
+  fixed: number;
+  perStep: number;
+}
+
+/** One timed run: its spec, the steps it took and its wall-clock seconds. */
+export interface TimedRun {
+  spec: RunSpec;
+  steps: number;
+  seconds: number;
+  /** The whole run as specified (an earlier result), not a shortened calibration of it. */
+  complete: boolean;
+}
+
+/** Where a run's estimate came from. */
+export type EstimateSource = 'same run' | 'same shape' | 'scaled';
+
+/** A run's estimated seconds, or undefined when nothing was timed. */
+export interface RunEstimate {
+  seconds: number | undefined;
+  source: EstimateSource | undefined;
+}
+
+/** The sizes of a run's data that set its cost. */
+export interface DataDims {
+  features: number;
+  classes: number;
+  trainSize: number;
+  testSize: number;
+  /** Extra evaluation sets (one per shift). */
+  extraSets: number;
+}
+
+/**
+ * The data sizes a config states: exact for synthetic and mnist data; a csv file's sizes are known only
+ * once it is read (use DataStore.dims), so they are 0 here.
+ */
+export function nominalDims(data: RunSpec['data']): DataDims {
+  const extraSets = data.shift === undefined ? 0 : Array.isArray(data.shift) ? data.shift.length : 1;
+  switch (data.kind) {
+    case 'synthetic':
+      return { features: data.features, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, extraSets };
+    case 'mnist':
+      return { features: 784, classes: 10, trainSize: 10 * data.trainPerClass, testSize: 10 * data.testPerClass, extraSets };
+    default:
+      return { features: 0, classes: 0, trainSize: 0, testSize: 0, extraSets };
+  }
+}
+
+/** What sets the cost of a run's steps and evaluations (seed, learning rate, data values do not). */
+export function shapeKey(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): string {
+  const { model, train } = spec;
+  return canonicalJson({
+    features: dims.features,
+    classes: dims.classes,
+    evalRows: Math.min(train.evalTrainSize, dims.trainSize) + dims.testSize * (1 + dims.extraSets),
+    depth: model.depth,
+    width: model.width,
+    batchNorm: model.batchNorm,
+    dropout: model.dropout > 0,
+    batchSize: train.batchSize,
+    optimizer: train.optimizer,
+    evalEvery: train.evalEvery,
+  });
+}
+
+/** Multiply-accumulates of one forward pass of a training batch: the scale of a step's cost. */
+export function stepMacs(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): number {
+  const { model, train } = spec;
+  const w = model.width;
+  return train.batchSize * (dims.features * w + (model.depth - 1) * w * w + w * dims.classes);
+}
+
+/** Least-squares line seconds = fixed + perStep x steps; with one distinct step count, a line through 0. */
+export function fitTiming(points: readonly { steps: number; seconds: number }[]): Timing | undefined {
+  const pts = points.filter((p) => p.steps > 0 && Number.isFinite(p.seconds));
+  if (pts.length === 0) return undefined;
+  const n = pts.length;
+  const mx = pts.reduce((a, p) => a + p.steps, 0) / n;
+  const my = pts.reduce((a, p) => a + p.seconds, 0) / n;
+  const sxx = pts.reduce((a, p) => a + (p.steps - mx) ** 2, 0);
+  if (sxx === 0) return { fixed: 0, perStep: my / mx };
+  const perStep = pts.reduce((a, p) => a + (p.steps - mx) * (p.seconds - my), 0) / sxx;
+  const fixed = my - perStep * mx;
+  // Noise can tip a short fit negative; fall back to the average rate.
+  return perStep > 0 && fixed >= 0 ? { fixed, perStep } : { fixed: 0, perStep: my / mx };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Estimate each run: its own earlier wall time when the same run id was timed; else the fitted timing of
+ * its shape; else a timing scaled from the timed shapes by its step MACs (median seconds per MAC).
+ */
+export function estimateRuns(
+  runs: readonly RunSpec[],
+  timed: readonly TimedRun[],
+  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec.data),
+): RunEstimate[] {
+  const shapeKey_ = (spec: RunSpec): string => shapeKey(spec, dimsOf(spec));
+  const stepMacs_ = (spec: RunSpec): number => stepMacs(spec, dimsOf(spec));
+  const byId = new Map(timed.filter((t) => t.complete).map((t) => [t.spec.id, t.seconds]));
+  const byShape = new Map<string, TimedRun[]>();
+  for (const t of timed) byShape.set(shapeKey_(t.spec), [...(byShape.get(shapeKey_(t.spec)) ?? []), t]);
+  const timings = new Map<string, { timing: Timing; macs: number }>();
+  for (const [key, ts] of byShape) {
+    const timing = fitTiming(ts);
+    if (timing) timings.set(key, { timing, macs: stepMacs_(ts[0]!.spec) });
+  }
+  const all = [...timings.values()];
+  const perMac = all.length > 0 ? median(all.map((t) => t.timing.perStep / t.macs)) : NaN;
+  const fixed = all.length > 0 ? median(all.map((t) => t.timing.fixed)) : NaN;
+
+  return runs.map((spec) => {
+    const steps = totalSteps(spec.train, dimsOf(spec).trainSize);
+    const same = byId.get(spec.id);
+    if (same !== undefined) return { seconds: same, source: 'same run' };
+    const shaped = timings.get(shapeKey_(spec));
+    if (shaped) return { seconds: shaped.timing.fixed + shaped.timing.perStep * steps, source: 'same shape' };
+    if (all.length > 0) return { seconds: fixed + perMac * stepMacs_(spec) * steps, source: 'scaled' };
+    return { seconds: undefined, source: undefined };
+  });
+}
+
+/** Wall time of running `seconds` (in list order) on `workers` parallel workers, each run to the first free one. */
+export function makespan(seconds: readonly number[], workers: number): number {
+  const free = Array.from({ length: Math.max(1, workers) }, () => 0);
+  for (const s of seconds) {
+    let k = 0;
+    for (let i = 1; i < free.length; i++) if (free[i]! < free[k]!) k = i;
+    free[k]! += s;
+  }
+  return Math.max(...free);
+}

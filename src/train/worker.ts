@@ -1,0 +1,42 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { BackendChoice } from '../backends.js';
+import type { EvalRecord, RunResult, RunSpec } from '../types.js';
+import { selectBackend } from './backend.js';
+import { runOne, type DataContext } from './run-one.js';
+
+// The entry point of a pool worker (a worker thread with its own tfjs instance). It runs one RunSpec end
+// to end and returns the RunResult as is: everything in it is structured-clone-able plain data, so
+// whatever a run produces travels back to the parent, which alone writes files.
+
+/** One task for a worker: the run, the backend to start (once per worker) and a port for progress. */
+export interface RunTask {
+  spec: RunSpec;
+  /** The backend to start if this worker has not yet (the pool passes the one `startBackend` resolved). */
+  backend: BackendChoice;
+  port?: MessagePort;
+  /** Where the run's data files are resolved from (csv paths are relative to the config file). */
+  data?: DataContext;
+}
+
+/** Posted on the task's port: when the run begins, then after each evaluation. */
+export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number };
+
+let backendReady: Promise<string> | undefined;
+
+/** Starts TensorFlow.js in this worker (once) and returns the backend that runs (tinypool calls it by name). */
+export function startBackend(choice: BackendChoice): Promise<string> {
+  backendReady ??= selectBackend(choice);
+  return backendReady;
+}
+
+/** Runs one task in this worker (tinypool calls it by name). */
+export async function runTask(task: RunTask): Promise<RunResult> {
+  await startBackend(task.backend);
+  const post = (m: ProgressMessage): void => task.port?.postMessage(m);
+  try {
+    post({ kind: 'start' });
+    return await runOne(task.spec, { onEval: (record, total) => post({ kind: 'eval', record, total }), ...(task.data ? { data: task.data } : {}) });
+  } finally {
+    task.port?.close();
+  }
+}
