@@ -1,4 +1,4 @@
-import type { DataConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
+import type { DataConfig, EvalConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
 
 /** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
 export interface RunSpec {
@@ -14,6 +14,8 @@ export interface RunSpec {
   train: TrainConfig;
   /** Layer probes (not part of the run id: probes never change training). */
   probes?: ProbesConfig;
+  /** Extra inference modes (not part of the run id: they never change training). */
+  eval?: EvalConfig;
 }
 
 /** The expanded experiment: the data `run` executes and `plan` prints. */
