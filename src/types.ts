@@ -69,4 +69,6 @@ export interface RunResult {
   landscape?: Record<string, number | string>[];
   /** Per-run probe summaries for runs.csv (drift, ICS, landscape), by column name. */
   probeSummary?: Record<string, number>;
+  /** Fraction of hidden BN units with |γ| < 0.05·mean|γ| at the end (Frankle et al.); runs with BN only. */
+  gammaSmallFrac?: number;
 }

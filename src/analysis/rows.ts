@@ -17,6 +17,11 @@ export function targetColumn(target: TargetConfig): string {
   return `steps_to_${target.metric}_${String(target.value)}`;
 }
 
+/** Whether runs.csv has `gamma_small_frac`: some run of the plan has hidden BN layers. */
+function hasGammaColumn(plan: Plan): boolean {
+  return plan.runs.some((r) => r.model.batchNorm === 'before' || r.model.batchNorm === 'after');
+}
+
 /** Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). */
 export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraSplits: readonly string[]): string[] {
   const cols = [
@@ -34,6 +39,7 @@ export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraS
     'steps_to_target',
     ...targets.map(targetColumn),
     'auc_train_loss',
+    ...(hasGammaColumn(plan) ? ['gamma_small_frac'] : []),
     ...(plan.config.probes ? PROBE_SUMMARY_COLUMNS : []),
     'wall_s',
     'error',
@@ -88,6 +94,7 @@ export function runRow(
   row.steps_to_target = first === undefined ? '' : cell(stepsToTarget(curve, first));
   for (const t of targets) row[targetColumn(t)] = cell(stepsToTarget(curve, t));
   row.auc_train_loss = cell(aucTrainLoss(curve));
+  if (hasGammaColumn(plan)) row.gamma_small_frac = cell(result.gammaSmallFrac);
   for (const [k, v] of Object.entries(result.probeSummary ?? {})) row[k] = cell(v);
   row.wall_s = cell(result.wallSeconds);
   row.error = cell(result.error);
