@@ -2,6 +2,7 @@ import { PROBE_SUMMARY_COLUMNS } from './probe-columns.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord, Plan, RunResult } from '../types.js';
 import { aucTrainLoss, stepsToTarget } from './convergence.js';
+import { metricColumn } from './eval-columns.js';
 
 // The column contracts of runs.csv and curves.csv. Changing an order or a name is a breaking
 // change for every reader of old results: note it in the CHANGELOG.
@@ -22,7 +23,10 @@ function hasGammaColumn(plan: Plan): boolean {
   return plan.runs.some((r) => r.model.batchNorm === 'before' || r.model.batchNorm === 'after');
 }
 
-/** Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). */
+/**
+ * Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). Extra splits
+ * named `<split>@<mode>` are inference modes: `final_<split>_<metric>@<mode>` (see eval-columns.ts).
+ */
 export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraSplits: readonly string[]): string[] {
   const cols = [
     'run_id',
@@ -34,7 +38,7 @@ export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraS
     'final_test_loss',
     'final_train_acc',
     'final_test_acc',
-    ...extraSplits.flatMap((s) => [`final_${s}_loss`, `final_${s}_acc`]),
+    ...extraSplits.flatMap((s) => [`final_${metricColumn(s, 'loss')}`, `final_${metricColumn(s, 'acc')}`]),
     'generalization_gap',
     'steps_to_target',
     ...targets.map(targetColumn),
@@ -57,7 +61,7 @@ export function curvesColumns(extraSplits: readonly string[]): string[] {
     'test_loss',
     'train_acc',
     'test_acc',
-    ...extraSplits.flatMap((s) => [`${s}_loss`, `${s}_acc`]),
+    ...extraSplits.flatMap((s) => [metricColumn(s, 'loss'), metricColumn(s, 'acc')]),
   ];
 }
 
@@ -84,8 +88,8 @@ export function runRow(
   row.status = result.status;
   row.steps = cell(result.steps);
   for (const split of [...BASE_SPLITS, ...extraSplits]) {
-    row[`final_${split}_loss`] = cell(final(split, 'loss'));
-    row[`final_${split}_acc`] = cell(final(split, 'acc'));
+    row[`final_${metricColumn(split, 'loss')}`] = cell(final(split, 'loss'));
+    row[`final_${metricColumn(split, 'acc')}`] = cell(final(split, 'acc'));
   }
   const trainAcc = final('train', 'acc');
   const testAcc = final('test', 'acc');
@@ -106,7 +110,7 @@ export function curveRows(result: RunResult, extraSplits: readonly string[]): Ro
   return result.curve.map((r) => {
     const row: Row = { run_id: result.spec.id, step: cell(r.step), epoch: cell(r.epoch) };
     for (const kind of ['loss', 'acc'] as const) {
-      for (const split of [...BASE_SPLITS, ...extraSplits]) row[`${split}_${kind}`] = cell(r.metrics[split]?.[kind]);
+      for (const split of [...BASE_SPLITS, ...extraSplits]) row[metricColumn(split, kind)] = cell(r.metrics[split]?.[kind]);
     }
     return row;
   });

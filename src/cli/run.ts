@@ -3,6 +3,7 @@ import type { BackendChoice } from '../backends.js';
 import { readExperiment } from '../config/load.js';
 import { expandPlan, totalSteps } from '../config/expand.js';
 import { targetsOf } from '../analysis/convergence.js';
+import { modeSplits } from '../config/eval-modes.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
 import { openResults, ResultsWriter, writeManifestAtomic } from '../io/results.js';
 import { writeProbeRows } from './probe-rows.js';
@@ -19,9 +20,10 @@ export interface RunOptions {
   quiet: boolean;
 }
 
-/** Names of the extra evaluation sets the plan's runs produce (e.g. `shifted`). */
+/** Names of the extra evaluation sets the plan's runs produce (e.g. `shifted`), then `<set>@<mode>` per inference mode. */
 export function extraSplitsOf(plan: Plan): string[] {
-  return plan.runs.some((r) => r.data.shift) ? ['shifted'] : [];
+  const sets = plan.runs.some((r) => r.data.shift) ? ['shifted'] : [];
+  return [...sets, ...modeSplits(plan.config.eval, ['train', 'test', ...sets])];
 }
 
 /** `bn-exp run`: load -> expand -> for each run generate data, train, append its rows -> summary. */

@@ -7,6 +7,7 @@ import { smallGammaFraction } from '../analysis/gamma.js';
 import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { noisyOf, renormLimits, renormOf } from '../model/variants.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
+import { ModeEvaluator } from './eval-modes.js';
 import { evaluate, type EvalSet } from './evaluate.js';
 import { drawNoise } from './noise.js';
 import { disposeOptimizer, makeOptimizer } from './optimizer.js';
@@ -98,6 +99,8 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const prober = spec.probes
     ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, normBatch, probeNoise)
     : undefined;
+  const modes = spec.eval ? new ModeEvaluator(mlp, spec.eval, evalSets, xTrain, normBatch, spec.seed) : undefined;
+  const modesEveryEval = spec.eval?.curves ?? true;
 
   const curve: EvalRecord[] = [];
   let status: RunResult['status'] = 'ok';
@@ -109,12 +112,13 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
 
   const measure = async (at: number): Promise<boolean> => {
     const metrics = await evaluate(mlp, evalSets);
+    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss)); // moving mode only
+    if (modes?.active && (modesEveryEval || at === total)) Object.assign(metrics, await modes.evaluate());
     const record: EvalRecord = { step: at, epoch: at / stepsPerEpoch, metrics };
     curve.push(record);
     hooks.onEval?.(record, total);
     const loss = metrics.train?.loss ?? NaN;
     if (curve.length === 1) firstLoss = loss;
-    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss));
     return bad || isDiverged(loss, firstLoss, train.divergeFactor);
   };
 
@@ -141,8 +145,11 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);
     }
     if (diverged) status = 'diverged';
+    const last = curve.at(-1);
+    if (modes?.active && !modesEveryEval && last && last.step !== total) Object.assign(last.metrics, await modes.evaluate());
     gammaSmallFrac = await smallGammaFractionOf(mlp);
   } finally {
+    modes?.dispose();
     tf.dispose([epochX, epochY, xTrain, yTrain, probeX]);
     for (const s of evalSets) tf.dispose([s.x, s.y, s.onehot]);
     disposeOptimizer(optimizer);

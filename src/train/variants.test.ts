@@ -33,6 +33,20 @@ describe('BN variants in training runs', () => {
     await selectBackend('wasm');
   });
 
+  it('AdaBN on an exactly affine-shifted copy of the test set restores the unshifted accuracy', async () => {
+    const s = spec('batchNorm: before', 'eval: { modes: [adabn] }', ['train.steps=200', 'train.evalEvery=200']);
+    const d = data(s);
+    // Contrast and brightness change of the inputs, x' = 0.5x + 3: at the first BN layer z' = 0.5z + 3·colsum(W),
+    // a positive per-unit affine map, which re-estimated statistics undo (up to ε).
+    d.extra.shifted = { ...d.test, x: d.test.x.map((v) => 0.5 * v + 3) };
+    const r = await trainRun(s, d);
+    const m = r.curve.at(-1)!.metrics;
+    expect(m.test!.acc).toBeGreaterThan(0.75);
+    expect(m.shifted!.acc).toBeLessThan(m.test!.acc - 0.2); // moving statistics: the shift hurts
+    expect(Math.abs(m['shifted@adabn']!.acc - m['test@adabn']!.acc)).toBeLessThanOrEqual(1 / 300);
+    expect(Math.abs(m['shifted@adabn']!.acc - m.test!.acc)).toBeLessThan(0.03);
+  });
+
   it('noisy BN acts only in training, is deterministic per seed, and also runs without BN (the control)', async () => {
     const plain = spec('batchNorm: before');
     const noisy = spec('batchNorm: before, noisyBN: true');
@@ -107,9 +121,10 @@ describe('BN variants in training runs', () => {
       'batchNorm: before, ghostBatchSize: 8, trainOnly: bn+output, dropout: 0.1',
     ];
     const probes = 'probes: { every: 10, size: 100, icsEvery: 20, landscapeEvery: 20 }';
+    const evalModes = 'eval: { modes: [population, adabn, { batch: 4, order: sorted }], curves: false }';
     for (const model of variants) {
-      const plain = spec(model);
-      const probed = spec(model, probes);
+      const plain = spec(model, evalModes);
+      const probed = spec(model, `${probes}\n${evalModes}`);
       const d = data(plain);
       await trainRun(plain, d); // warm-up: backends allocate lazily
       const before = tf.memory().numTensors;
@@ -119,6 +134,9 @@ describe('BN variants in training runs', () => {
       expect(b.curve).toEqual(a.curve);
       expect(b.layers!.length).toBe(4 * 3);
       expect(a.gammaSmallFrac).toBeGreaterThanOrEqual(0);
+      // Extra modes only at the final evaluation (curves: false).
+      expect(Object.keys(a.curve[0]!.metrics)).toEqual(['train', 'test']);
+      expect(Object.keys(a.curve.at(-1)!.metrics)).toContain('test@batch4-sorted');
     }
   });
 });
