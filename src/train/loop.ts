@@ -20,6 +20,8 @@ export interface RunHooks {
   onEval?: (record: EvalRecord, totalSteps: number) => void;
   /** Wall clock in seconds (injected for tests). */
   now?: () => number;
+  /** Called with the trained model and the evaluation sets before they are disposed (bn-exp identity). */
+  onTrained?: (mlp: Mlp, sets: EvalSet[]) => Promise<void> | void;
 }
 
 function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
@@ -148,6 +150,7 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
     const last = curve.at(-1);
     if (modes?.active && !modesEveryEval && last && last.step !== total) Object.assign(last.metrics, await modes.evaluate());
     gammaSmallFrac = await smallGammaFractionOf(mlp);
+    await hooks.onTrained?.(mlp, evalSets);
   } finally {
     modes?.dispose();
     tf.dispose([epochX, epochY, xTrain, yTrain, probeX]);
