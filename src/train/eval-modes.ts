@@ -109,11 +109,12 @@ export class ModeEvaluator {
       }
       this.populationX = tf.tidy(() => tf.gather(trainX, tf.tensor1d(idx, 'int32')));
     }
+    const labels = new Map<string, Int32Array>();
     for (const mode of this.modes) {
       if (typeof mode === 'string') continue;
       for (const s of sets) {
-        const labels = s.y.dataSync() as Int32Array; // once per run
-        const plan = batchOrder(labels, mode.batch, mode.order, Rng.derive(seed, 'eval', 'batch', s.name));
+        if (!labels.has(s.name)) labels.set(s.name, s.y.dataSync() as Int32Array); // one sync per set and run
+        const plan = batchOrder(labels.get(s.name)!, mode.batch, mode.order, Rng.derive(seed, 'eval', 'batch', s.name));
         this.plans.set(`${s.name}@${modeLabel(mode)}`, {
           k: mode.batch,
           rows: tf.tensor1d(plan.rows, 'int32'),

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../analysis/convergence.js';
+import { smallGammaFraction } from '../analysis/gamma.js';
 import { totalSteps } from '../config/expand.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
-import { smallGammaFraction } from '../analysis/gamma.js';
 import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { noisyOf, renormLimits, renormOf } from '../model/variants.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
