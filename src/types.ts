@@ -1,5 +1,5 @@
 import type { MeasuredShift } from './data/load.js';
-import type { DataConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
+import type { DataConfig, EvalConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
 
 /** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
 export interface RunSpec {
@@ -15,6 +15,8 @@ export interface RunSpec {
   train: TrainConfig;
   /** Layer probes (not part of the run id: probes never change training). */
   probes?: ProbesConfig;
+  /** Extra inference modes (not part of the run id: they never change training). */
+  eval?: EvalConfig;
 }
 
 /** The expanded experiment: the data `run` executes and `plan` prints. */
@@ -75,4 +77,6 @@ export interface RunResult {
   probeSummary?: Record<string, number>;
   /** The measured shifts of the run's data (shifts.csv, shift_features.csv). */
   shifts?: MeasuredShift[];
+  /** Fraction of hidden BN units with |γ| < 0.05·mean|γ| at the end (Frankle et al.); runs with BN only. */
+  gammaSmallFrac?: number;
 }

@@ -2,6 +2,7 @@ import { PROBE_SUMMARY_COLUMNS } from './probe-columns.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord, Plan, RunResult } from '../types.js';
 import { aucTrainLoss, stepsToTarget } from './convergence.js';
+import { metricColumn } from './eval-columns.js';
 
 // The column contracts of runs.csv and curves.csv. Changing an order or a name is a breaking
 // change for every reader of old results: note it in the CHANGELOG.
@@ -17,7 +18,15 @@ export function targetColumn(target: TargetConfig): string {
   return `steps_to_${target.metric}_${String(target.value)}`;
 }
 
-/** Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). */
+/** Whether runs.csv has `gamma_small_frac`: some run of the plan has hidden BN layers. */
+function hasGammaColumn(plan: Plan): boolean {
+  return plan.runs.some((r) => r.model.batchNorm === 'before' || r.model.batchNorm === 'after');
+}
+
+/**
+ * Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). Extra splits
+ * named `<split>@<mode>` are inference modes: `final_<split>_<metric>@<mode>` (see eval-columns.ts).
+ */
 export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraSplits: readonly string[]): string[] {
   const cols = [
     'run_id',
@@ -29,11 +38,12 @@ export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraS
     'final_test_loss',
     'final_train_acc',
     'final_test_acc',
-    ...extraSplits.flatMap((s) => [`final_${s}_loss`, `final_${s}_acc`]),
+    ...extraSplits.flatMap((s) => [`final_${metricColumn(s, 'loss')}`, `final_${metricColumn(s, 'acc')}`]),
     'generalization_gap',
     'steps_to_target',
     ...targets.map(targetColumn),
     'auc_train_loss',
+    ...(hasGammaColumn(plan) ? ['gamma_small_frac'] : []),
     ...(plan.config.probes ? PROBE_SUMMARY_COLUMNS : []),
     'wall_s',
     'error',
@@ -51,7 +61,7 @@ export function curvesColumns(extraSplits: readonly string[]): string[] {
     'test_loss',
     'train_acc',
     'test_acc',
-    ...extraSplits.flatMap((s) => [`${s}_loss`, `${s}_acc`]),
+    ...extraSplits.flatMap((s) => [metricColumn(s, 'loss'), metricColumn(s, 'acc')]),
   ];
 }
 
@@ -78,8 +88,8 @@ export function runRow(
   row.status = result.status;
   row.steps = cell(result.steps);
   for (const split of [...BASE_SPLITS, ...extraSplits]) {
-    row[`final_${split}_loss`] = cell(final(split, 'loss'));
-    row[`final_${split}_acc`] = cell(final(split, 'acc'));
+    row[`final_${metricColumn(split, 'loss')}`] = cell(final(split, 'loss'));
+    row[`final_${metricColumn(split, 'acc')}`] = cell(final(split, 'acc'));
   }
   const trainAcc = final('train', 'acc');
   const testAcc = final('test', 'acc');
@@ -88,6 +98,7 @@ export function runRow(
   row.steps_to_target = first === undefined ? '' : cell(stepsToTarget(curve, first));
   for (const t of targets) row[targetColumn(t)] = cell(stepsToTarget(curve, t));
   row.auc_train_loss = cell(aucTrainLoss(curve));
+  if (hasGammaColumn(plan)) row.gamma_small_frac = cell(result.gammaSmallFrac);
   for (const [k, v] of Object.entries(result.probeSummary ?? {})) row[k] = cell(v);
   row.wall_s = cell(result.wallSeconds);
   row.error = cell(result.error);
@@ -99,7 +110,7 @@ export function curveRows(result: RunResult, extraSplits: readonly string[]): Ro
   return result.curve.map((r) => {
     const row: Row = { run_id: result.spec.id, step: cell(r.step), epoch: cell(r.epoch) };
     for (const kind of ['loss', 'acc'] as const) {
-      for (const split of [...BASE_SPLITS, ...extraSplits]) row[`${split}_${kind}`] = cell(r.metrics[split]?.[kind]);
+      for (const split of [...BASE_SPLITS, ...extraSplits]) row[metricColumn(split, kind)] = cell(r.metrics[split]?.[kind]);
     }
     return row;
   });

@@ -124,5 +124,16 @@ export function buildProgram(): Command {
       checkCommand(results, opts);
     });
 
+  program
+    .command('identity')
+    .description("train the config's first BN run, then show BN(x) = x with gamma = sqrt(var_B + eps), beta = mu_B, and that a batch of one gives every input the same output")
+    .argument('<config>', 'experiment file (YAML or JSON)')
+    .option('-s, --set <path=value>', 'override a config value (repeatable)', collect, [])
+    .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+    .action(async (config: string, opts: { set: string[]; backend: (typeof BACKENDS)[number] }) => {
+      const { identityCommand } = await import('./identity.js');
+      await identityCommand(config, opts);
+    });
+
   return program;
 }

@@ -4,6 +4,7 @@ import { readExperiment } from '../config/load.js';
 import { expandPlan, totalSteps } from '../config/expand.js';
 import { formatShard, resolveShard, selectShard, type Shard } from '../config/shard.js';
 import { targetsOf } from '../analysis/convergence.js';
+import { modeSplits } from '../config/eval-modes.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
 import { openData, type DataStore, type MeasuredShift } from '../data/load.js';
 import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../data/shift-rows.js';
@@ -34,9 +35,10 @@ export interface RunOptions {
   resume?: boolean;
 }
 
-/** Names of the extra evaluation sets the plan's runs produce (one per shift name, e.g. `shifted`). */
+/** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
 export function extraSplitsOf(plan: Plan): string[] {
-  return extraSplitNames(plan.runs.map((r) => r.data));
+  const sets = extraSplitNames(plan.runs.map((r) => r.data));
+  return [...sets, ...modeSplits(plan.config.eval, ['train', 'test', ...sets])];
 }
 
 /** The command line to continue an interrupted sweep: the same arguments with --resume instead of --force. */

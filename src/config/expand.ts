@@ -18,6 +18,7 @@ export function expandPlan(config: ExperimentConfig): Plan {
       const sections = resolveSections(config, params);
       const run: RunSpec = { id: runId({ ...sections, seed }), index: runs.length, seed, params, ...sections };
       if (config.probes) run.probes = config.probes;
+      if (config.eval) run.eval = config.eval;
       runs.push(run);
     }
   }

@@ -176,6 +176,31 @@ export const MnistDataSchema = z.strictObject({
 
 export const DataSchema = z.discriminatedUnion('kind', [SyntheticDataSchema, CsvDataSchema, MnistDataSchema]).prefault({});
 
+/**
+ * Batch Renormalization (Ioffe 2017, SCIENCE.md 4.2): r = clip(σ_B/σ, 1/rMax, rMax) and
+ * d = clip((μ_B − μ)/σ, ±dMax) against the moving statistics, both without gradient. The limits are
+ * 1 and 0 for `warmupSteps` steps, then move linearly to rMax and dMax over `rampSteps` steps.
+ */
+export const RenormSchema = z.strictObject({
+  rMax: z.number().min(1).default(3),
+  dMax: z.number().min(0).default(5),
+  warmupSteps: nonNegInt.default(200),
+  rampSteps: nonNegInt.default(1000),
+});
+
+/**
+ * Noisy BN (Santurkar et al. 2018 Sec. 2.1, SCIENCE.md 2.2), training only: per layer and step
+ * μ_t ~ U(±nMu), σ_t ~ U(1, nSigma); per element m ~ U(μ_t ± meanSpread), s ~ N(σ_t, scaleStd²);
+ * a <- s·a + m after each BN (on the pre-activation without BN). perUnit draws μ_t, σ_t per unit.
+ */
+export const NoisySchema = z.strictObject({
+  nMu: z.number().min(0).default(0.5),
+  nSigma: z.number().min(1).default(1.25),
+  meanSpread: z.number().min(0).default(0.1),
+  scaleStd: z.number().min(0).default(0.1),
+  perUnit: z.boolean().default(false),
+});
+
 export const ModelSchema = z
   .strictObject({
     depth: z.number().int().min(1).default(2), // hidden layers
@@ -189,6 +214,15 @@ export const ModelSchema = z
     bnMomentum: z.number().gt(0).lt(1).default(0.99), // tfjs/Keras convention: moving <- m*moving + (1-m)*batch
     bnEpsilon: z.number().positive().default(1e-3),
     dropout: z.number().min(0).lt(1).default(0),
+    // BN variants (README "BN variants"). beta / gamma of every BN layer trained (true) or fixed at 0 / 1.
+    bnCenter: z.boolean().default(true),
+    bnScale: z.boolean().default(true),
+    // What the optimizer trains; the rest stays at its initial value (Frankle et al. 2021).
+    trainOnly: z.enum(['all', 'bn', 'bn+output', 'output']).default('all'),
+    inputBatchNorm: z.boolean().default(false), // a BN layer on the raw inputs
+    ghostBatchSize: z.number().int().min(2).optional(), // BN statistics per chunk of this many rows (Hoffer et al.)
+    batchRenorm: z.union([z.boolean(), RenormSchema]).default(false), // true = the defaults of RenormSchema
+    noisyBN: z.union([z.boolean(), NoisySchema]).default(false), // true = Santurkar et al.'s parameters
   })
   .prefault({});
 
@@ -235,6 +269,24 @@ export const ProbesSchema = z.strictObject({
   landscapeSteps: z.array(z.number().positive()).min(1).default([0.5, 1, 2, 4]), // x learning rate
 });
 
+/** An inference mode: how BN layers normalize at evaluation (README "Inference modes"). */
+export const EvalModeSchema = z.union([
+  z.enum(['moving', 'population', 'adabn']),
+  // BN with the statistics of test batches of `batch` rows, i.i.d. (a seeded shuffle) or class-sorted.
+  z.strictObject({ batch: posInt, order: z.enum(['iid', 'sorted']).default('iid') }),
+]);
+
+/** Inference modes evaluated besides the default `moving` (extra column sets; not part of the run id). */
+export const EvalSchema = z.strictObject({
+  modes: z.array(EvalModeSchema).min(1).default(['moving']),
+  // true: every mode at every evaluation (curves.csv); false: extra modes at the final evaluation only.
+  curves: z.boolean().default(true),
+  // population: training batches averaged (Ioffe Alg. 2); default one pass over the training set.
+  populationBatches: posInt.optional(),
+  adabnBatch: posInt.default(64), // rows per update of AdaBN's online mean/variance merge
+  adabnSamples: posInt.optional(), // AdaBN estimates on the first N rows of each set (default: all)
+});
+
 // A list is a value too (e.g. a whole `data.shift` list per cell).
 const SweepValue = z.union([
   z.number(),
@@ -245,6 +297,7 @@ const SweepValue = z.union([
   z.array(z.unknown()),
 ]);
 
+
 export const ExperimentSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a name made of letters, digits, ".", "_" or "-"'),
   description: z.string().default(''),
@@ -254,6 +307,7 @@ export const ExperimentSchema = z.strictObject({
   model: ModelSchema,
   train: TrainSchema,
   probes: ProbesSchema.optional(),
+  eval: EvalSchema.optional(),
   sweep: z.record(z.string(), z.array(SweepValue).min(1)).default({}),
 });
 
@@ -270,3 +324,7 @@ export type SyntheticDataConfig = z.infer<typeof SyntheticDataSchema>;
 export type CsvDataConfig = z.infer<typeof CsvDataSchema>;
 export type MnistDataConfig = z.infer<typeof MnistDataSchema>;
 export type Batching = TrainConfig['batching'];
+export type RenormConfig = z.infer<typeof RenormSchema>;
+export type NoisyConfig = z.infer<typeof NoisySchema>;
+export type EvalConfig = z.infer<typeof EvalSchema>;
+export type EvalMode = z.infer<typeof EvalModeSchema>;

@@ -1,3 +1,4 @@
+import { modeLabel } from './eval-modes.js';
 import type { ConfigIssue } from '../errors.js';
 import { canonicalJson } from './canonical.js';
 import { dataIssues, trainSizeOf } from './data-rules.js';
@@ -109,6 +110,70 @@ const RUN_RULES: RunRule[] = [
       });
     },
   },
+  {
+    name: 'BN variants need a BN layer',
+    check: ({ model }) => {
+      if (model.batchNorm !== 'off' || model.inputBatchNorm) return [];
+      const used: [string, boolean][] = [
+        ['ghostBatchSize', model.ghostBatchSize !== undefined],
+        ['batchRenorm', model.batchRenorm !== false],
+        ['trainOnly', model.trainOnly === 'bn' || model.trainOnly === 'bn+output'],
+        ['bnScale', !model.bnScale],
+        ['bnCenter', !model.bnCenter],
+      ];
+      return used
+        .filter(([, on]) => on)
+        .map(([key]) => ({
+          path: `model.${key}`,
+          message: 'needs a BN layer: set model.batchNorm to before or after, or model.inputBatchNorm: true',
+          effect: `model.${key} apply to a network without BN`,
+          involves: [`model.${key}`, 'model.batchNorm', 'model.inputBatchNorm'],
+        }));
+    },
+  },
+  {
+    name: 'ghost batches divide the batch',
+    check: ({ model, train }) => {
+      const g = model.ghostBatchSize;
+      if (g === undefined || train.batchSize % g === 0) return [];
+      return [
+        {
+          path: 'model.ghostBatchSize',
+          message: `expected a divisor of train.batchSize (${train.batchSize}); got ${g}`,
+          effect: `model.ghostBatchSize (${g}) not divide train.batchSize (${train.batchSize})`,
+          involves: ['model.ghostBatchSize', 'train.batchSize'],
+        },
+      ];
+    },
+  },
+  {
+    name: 'one normalization variant',
+    check: ({ model }) =>
+      model.ghostBatchSize !== undefined && model.batchRenorm !== false
+        ? [
+            {
+              path: 'model.batchRenorm',
+              message: 'cannot be combined with model.ghostBatchSize; use one or the other',
+              effect: 'model.batchRenorm and model.ghostBatchSize both set',
+              involves: ['model.batchRenorm', 'model.ghostBatchSize'],
+            },
+          ]
+        : [],
+  },
+  {
+    name: 'something to train',
+    check: ({ model }) =>
+      model.trainOnly === 'bn' && !model.bnScale && !model.bnCenter
+        ? [
+            {
+              path: 'model.trainOnly',
+              message: 'trainOnly: bn with bnScale and bnCenter both off leaves nothing to train',
+              effect: 'model.trainOnly: bn leave nothing to train (bnScale and bnCenter off)',
+              involves: ['model.trainOnly', 'model.bnScale', 'model.bnCenter'],
+            },
+          ]
+        : [],
+  },
 ];
 
 const CONFIG_RULES: ConfigRule[] = [
@@ -140,6 +205,15 @@ const CONFIG_RULES: ConfigRule[] = [
             : [],
         );
       }),
+  },
+  {
+    name: 'distinct inference modes',
+    check: (config) => {
+      const labels = (config.eval?.modes ?? []).map(modeLabel);
+      return labels.flatMap((label, i) =>
+        labels.indexOf(label) < i ? [{ path: `eval.modes.${i}`, message: `mode ${label} is listed more than once` }] : [],
+      );
+    },
   },
   { name: 'every resolved run is valid', check: checkRuns },
 ];

@@ -2,19 +2,23 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
 import type { Rng } from '../data/rng.js';
 import { initWeights } from './init.js';
-import { batchNormTrain, linear, type BatchMoments } from './ops.js';
+import { batchNormGhost, batchNormTrain, batchRenormTrain, linear, type BatchMoments, type RenormLimits } from './ops.js';
+import { renormLimits, renormOf, trainedParts } from './variants.js';
+
+/** A BN layer's parameters and moving statistics (γ, β frozen at 1, 0 when bnScale / bnCenter is off). */
+export interface BnParams {
+  gamma: tf.Variable<tf.Rank.R1>;
+  beta: tf.Variable<tf.Rank.R1>;
+  movingMean: tf.Variable<tf.Rank.R1>;
+  movingVar: tf.Variable<tf.Rank.R1>;
+}
 
 /** One hidden layer: z = h·W (+ b), BN before or after the activation, dropout after. */
 export interface HiddenLayer {
   w: tf.Variable<tf.Rank.R2>;
   /** Dropped when BN comes right after the matMul (β subsumes it). */
   b?: tf.Variable<tf.Rank.R1>;
-  bn?: {
-    gamma: tf.Variable<tf.Rank.R1>;
-    beta: tf.Variable<tf.Rank.R1>;
-    movingMean: tf.Variable<tf.Rank.R1>;
-    movingVar: tf.Variable<tf.Rank.R1>;
-  };
+  bn?: BnParams;
 }
 
 /** An MLP made of tfjs variables: hidden layers and a linear output layer producing logits. */
@@ -22,18 +26,40 @@ export interface Mlp {
   config: ModelConfig;
   hidden: HiddenLayer[];
   out: { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> };
+  /** BN on the raw inputs (model.inputBatchNorm). */
+  inputBn?: BnParams;
+  /** Batch Renormalization's clipping limits for the current step (set by the loop from the schedule). */
+  renormLimits?: RenormLimits;
+}
+
+/** Noisy-BN noise of one hidden layer for one step: a <- scale·a + shift, both [rows, width]. */
+export interface LayerNoise {
+  scale: tf.Tensor2D;
+  shift: tf.Tensor2D;
 }
 
 /** What a forward pass in training mode can hand to its caller besides the logits. */
 export interface TrainForwardHooks {
   /** Dropout masks per hidden layer, already scaled by 1/(1−p); absent = no dropout. */
   masks?: (tf.Tensor2D | undefined)[];
+  /** Noisy-BN noise per hidden layer (Santurkar et al.); absent = none. */
+  noise?: (LayerNoise | undefined)[];
   /** Receives each BN layer's batch moments (kept tensors; the receiver disposes them). */
   onMoments?: (layer: number, m: BatchMoments) => void;
+  /** Receives the input BN layer's batch moments (kept tensors; the receiver disposes them). */
+  onInputMoments?: (m: BatchMoments) => void;
   /** Receives each layer's pre-activation (the input to the nonlinearity). */
   onPreActivation?: (layer: number, a: tf.Tensor2D) => void;
   /** Receives each BN layer's input (before normalization). */
   onBnInput?: (layer: number, z: tf.Tensor2D) => void;
+  /** Normalize with the statistics of all rows even with ghostBatchSize (the probes' fixed probe set). */
+  wholeBatch?: boolean;
+}
+
+/** BN statistics to use instead of the moving averages (population, AdaBN): per hidden layer and input. */
+export interface BnStats {
+  input?: BatchMoments;
+  hidden: (BatchMoments | undefined)[];
 }
 
 /** A variable initialised from a fresh tensor (the tensor itself is disposed). */
@@ -45,36 +71,51 @@ function newVariable<R extends tf.Rank>(init: tf.Tensor<R>, trainable: boolean):
 
 /** Builds an MLP features -> depth x width -> classes with seeded initial weights. */
 export function buildMlp(config: ModelConfig, features: number, classes: number, rng: Rng): Mlp {
+  const parts = trainedParts(config);
+  const bnParams = (width: number): BnParams => ({
+    gamma: newVariable(tf.ones([width]) as tf.Tensor1D, parts.gamma),
+    beta: newVariable(tf.zeros([width]) as tf.Tensor1D, parts.beta),
+    movingMean: newVariable(tf.zeros([width]) as tf.Tensor1D, false),
+    movingVar: newVariable(tf.ones([width]) as tf.Tensor1D, false),
+  });
   const hidden: HiddenLayer[] = [];
   let fanIn = features;
   for (let l = 0; l < config.depth; l++) {
     const width = config.width;
-    const w = newVariable(tf.tensor2d(initWeights(config, fanIn, width, rng), [fanIn, width]), true);
+    const w = newVariable(tf.tensor2d(initWeights(config, fanIn, width, rng), [fanIn, width]), parts.weights);
     const layer: HiddenLayer = { w };
-    if (config.batchNorm !== 'before') layer.b = newVariable(tf.zeros([width]) as tf.Tensor1D, true);
-    if (config.batchNorm !== 'off') {
-      layer.bn = {
-        gamma: newVariable(tf.ones([width]) as tf.Tensor1D, true),
-        beta: newVariable(tf.zeros([width]) as tf.Tensor1D, true),
-        movingMean: newVariable(tf.zeros([width]) as tf.Tensor1D, false),
-        movingVar: newVariable(tf.ones([width]) as tf.Tensor1D, false),
-      };
-    }
+    if (config.batchNorm !== 'before') layer.b = newVariable(tf.zeros([width]) as tf.Tensor1D, parts.weights);
+    if (config.batchNorm !== 'off') layer.bn = bnParams(width);
     hidden.push(layer);
     fanIn = width;
   }
   // Output layer: Glorot-style scale for every init choice except `normal` (kept as configured).
   const outInit = config.init === 'normal' ? config : { init: 'glorot' as const, initScale: undefined };
   const out = {
-    w: newVariable(tf.tensor2d(initWeights(outInit, fanIn, classes, rng), [fanIn, classes]), true),
-    b: newVariable(tf.zeros([classes]) as tf.Tensor1D, true),
+    w: newVariable(tf.tensor2d(initWeights(outInit, fanIn, classes, rng), [fanIn, classes]), parts.output),
+    b: newVariable(tf.zeros([classes]) as tf.Tensor1D, parts.output),
   };
-  return { config, hidden, out };
+  const mlp: Mlp = { config, hidden, out };
+  if (config.inputBatchNorm) mlp.inputBn = bnParams(features); // no random draws: init is unchanged
+  const renorm = renormOf(config);
+  if (renorm) mlp.renormLimits = renormLimits(renorm, 0);
+  return mlp;
 }
 
-/** The variables the optimizer updates (moving statistics excluded). */
+/** Every BN layer of the model: the input BN first, then the hidden layers' in order. */
+export function bnLayers(mlp: Mlp): BnParams[] {
+  return [...(mlp.inputBn ? [mlp.inputBn] : []), ...mlp.hidden.flatMap((l) => (l.bn ? [l.bn] : []))];
+}
+
+/** The variables the optimizer updates: the trainable ones (see model.trainOnly, bnScale, bnCenter). */
 export function trainableVariables(mlp: Mlp): tf.Variable[] {
+  return parameterVariables(mlp).filter((v) => v.trainable);
+}
+
+/** Every weight, bias, γ and β (trained or frozen), input side first; no moving statistics. */
+function parameterVariables(mlp: Mlp): tf.Variable[] {
   const vars: tf.Variable[] = [];
+  if (mlp.inputBn) vars.push(mlp.inputBn.gamma, mlp.inputBn.beta);
   for (const l of mlp.hidden) {
     vars.push(l.w);
     if (l.b) vars.push(l.b);
@@ -86,9 +127,7 @@ export function trainableVariables(mlp: Mlp): tf.Variable[] {
 
 /** Every variable of the model, including BN moving statistics. */
 export function allVariables(mlp: Mlp): tf.Variable[] {
-  const vars = trainableVariables(mlp);
-  for (const l of mlp.hidden) if (l.bn) vars.push(l.bn.movingMean, l.bn.movingVar);
-  return vars;
+  return [...parameterVariables(mlp), ...bnLayers(mlp).flatMap((bn) => [bn.movingMean, bn.movingVar])];
 }
 
 function activate(kind: ModelConfig['activation'], a: tf.Tensor2D): tf.Tensor2D {
@@ -106,43 +145,103 @@ function activate(kind: ModelConfig['activation'], a: tf.Tensor2D): tf.Tensor2D 
   }
 }
 
-/** Forward pass in training mode: BN uses batch statistics (moving averages untouched here). */
-export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks = {}): tf.Tensor2D {
-  const { activation, batchNorm, bnEpsilon } = mlp.config;
-  let h = x;
+/** How one BN layer normalizes in a given pass; `layer` is the hidden layer index, −1 for the input BN. */
+type Normalize = (bn: BnParams, t: tf.Tensor2D, layer: number) => tf.Tensor2D;
+
+/**
+ * The forward pass shared by every mode: [input BN] -> hidden layers (matMul, bias, BN before/after
+ * the activation via `normalize`, noise, dropout) -> logits.
+ */
+function forward(
+  mlp: Mlp,
+  x: tf.Tensor2D,
+  normalize: Normalize,
+  matMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
+  hooks: TrainForwardHooks = {},
+): tf.Tensor2D {
+  const { activation, batchNorm } = mlp.config;
+  let h = mlp.inputBn ? normalize(mlp.inputBn, x, -1) : x;
   mlp.hidden.forEach((layer, l) => {
-    let z = linear(h, layer.w);
+    let z = matMul(h, layer.w);
     if (layer.b) z = tf.add(z, layer.b) as tf.Tensor2D;
+    const noise = hooks.noise?.[l];
     const bn = (t: tf.Tensor2D): tf.Tensor2D => {
       hooks.onBnInput?.(l, t);
-      return batchNormTrain(t, layer.bn!.gamma, layer.bn!.beta, bnEpsilon, hooks.onMoments && ((m) => hooks.onMoments!(l, m)));
+      return normalize(layer.bn!, t, l);
     };
+    // Noisy BN: on the BN output; without BN (the control), on the pre-activation.
+    const noisy = (t: tf.Tensor2D): tf.Tensor2D => (noise ? (tf.add(tf.mul(t, noise.scale), noise.shift) as tf.Tensor2D) : t);
     if (batchNorm === 'before') z = bn(z);
+    if (batchNorm !== 'after') z = noisy(z);
     hooks.onPreActivation?.(l, z);
     h = activate(activation, z);
-    if (batchNorm === 'after') h = bn(h);
+    if (batchNorm === 'after') h = noisy(bn(h));
     const mask = hooks.masks?.[l];
     if (mask) h = tf.mul(h, mask);
   });
-  return tf.add(linear(h, mlp.out.w), mlp.out.b) as tf.Tensor2D;
+  return tf.add(matMul(h, mlp.out.w), mlp.out.b) as tf.Tensor2D;
 }
 
-/** Forward pass in inference mode: BN is the fixed affine map of the moving statistics; no dropout. */
-export function forwardInfer(mlp: Mlp, x: tf.Tensor2D): tf.Tensor2D {
-  const { activation, batchNorm, bnEpsilon } = mlp.config;
-  let h = x;
-  for (const layer of mlp.hidden) {
-    let z: tf.Tensor2D = tf.matMul(h, layer.w);
-    if (layer.b) z = tf.add(z, layer.b) as tf.Tensor2D;
-    const bn = (t: tf.Tensor2D): tf.Tensor2D => {
-      const s = layer.bn!;
-      return tf.batchNorm(t, s.movingMean, s.movingVar, s.beta, s.gamma, bnEpsilon) as tf.Tensor2D;
-    };
-    if (batchNorm === 'before') z = bn(z);
-    h = activate(activation, z);
-    if (batchNorm === 'after') h = bn(h);
-  }
-  return tf.add(tf.matMul(h, mlp.out.w), mlp.out.b) as tf.Tensor2D;
+/**
+ * Forward pass in training mode: BN uses batch statistics (per ghost batch with ghostBatchSize; Batch
+ * Renormalization's r, d with batchRenorm), moving averages untouched here.
+ */
+export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks = {}): tf.Tensor2D {
+  const { bnEpsilon, ghostBatchSize } = mlp.config;
+  const limits = mlp.renormLimits;
+  const normalize: Normalize = (bn, t, l) => {
+    const onMoments =
+      l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
+    if (limits) return batchRenormTrain(t, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, bnEpsilon, limits, onMoments);
+    if (ghostBatchSize !== undefined && !hooks.wholeBatch && ghostBatchSize < t.shape[0]) {
+      return batchNormGhost(t, bn.gamma, bn.beta, bnEpsilon, ghostBatchSize, onMoments);
+    }
+    return batchNormTrain(t, bn.gamma, bn.beta, bnEpsilon, onMoments);
+  };
+  return forward(mlp, x, normalize, linear, hooks);
+}
+
+/**
+ * Forward pass in inference mode: BN is the fixed affine map of the moving statistics (or of `stats`
+ * where given: population, AdaBN); no dropout, no noise.
+ */
+export function forwardInfer(mlp: Mlp, x: tf.Tensor2D, stats?: BnStats): tf.Tensor2D {
+  const eps = mlp.config.bnEpsilon;
+  const normalize: Normalize = (bn, t, l) => {
+    const s = l < 0 ? stats?.input : stats?.hidden[l];
+    const mean = s?.mean ?? bn.movingMean;
+    const variance = s?.variance ?? bn.movingVar;
+    return tf.batchNorm(t, mean, variance, bn.beta, bn.gamma, eps) as tf.Tensor2D;
+  };
+  return forward(mlp, x, normalize, tf.matMul);
+}
+
+/**
+ * Forward pass with test-batch statistics: every BN layer normalizes each chunk of `group` consecutive
+ * rows with that chunk's own (biased) moments; no dropout, no noise, moving averages untouched.
+ */
+export function forwardBatchStats(mlp: Mlp, x: tf.Tensor2D, group: number): tf.Tensor2D {
+  const eps = mlp.config.bnEpsilon;
+  const normalize: Normalize = (bn, t) => batchNormGhost(t, bn.gamma, bn.beta, eps, group);
+  return forward(mlp, x, normalize, tf.matMul);
+}
+
+/**
+ * BN statistics re-estimated layer by layer on `x`: each BN layer's statistics are `estimate(input)`,
+ * where its input already passed the earlier layers normalized with their re-estimated statistics
+ * (AdaBN; Ioffe & Szegedy Alg. 2 with the inference network). The returned tensors belong to the caller.
+ */
+export function estimateBnStats(mlp: Mlp, x: tf.Tensor2D, estimate: (t: tf.Tensor2D) => BatchMoments): BnStats {
+  const eps = mlp.config.bnEpsilon;
+  const stats: BnStats = { hidden: mlp.hidden.map(() => undefined) };
+  const normalize: Normalize = (bn, t, l) => {
+    const m = estimate(t);
+    if (l < 0) stats.input = m;
+    else stats.hidden[l] = m;
+    return tf.batchNorm(t, m.mean, m.variance, bn.beta, bn.gamma, eps) as tf.Tensor2D;
+  };
+  forward(mlp, x, normalize, tf.matMul);
+  return stats;
 }
 
 /** Disposes every variable of the model. */

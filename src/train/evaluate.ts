@@ -13,6 +13,13 @@ export interface EvalSet {
 /** Rows per forward pass when evaluating, to bound memory on large sets. */
 const CHUNK = 4096;
 
+/** Summed cross-entropy and number of correct argmax predictions of `logits` against the labels. */
+export function lossAndCorrect(logits: tf.Tensor2D, y: tf.Tensor1D, onehot: tf.Tensor2D): [tf.Scalar, tf.Scalar] {
+  const loss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), onehot))) as tf.Scalar;
+  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as tf.Scalar;
+  return [loss, correct];
+}
+
 /**
  * Mean cross-entropy and accuracy of the model in inference mode on each set, pulled to JS with a
  * single sync for all sets.
@@ -28,10 +35,9 @@ export async function evaluate(mlp: Mlp, sets: EvalSet[]): Promise<Record<string
         const x = s.n <= CHUNK ? s.x : tf.slice(s.x, [start, 0], [size, -1]);
         const y = s.n <= CHUNK ? s.y : tf.slice(s.y, [start], [size]);
         const onehot = s.n <= CHUNK ? s.onehot : tf.slice(s.onehot, [start, 0], [size, -1]);
-        const logits = forwardInfer(mlp, x);
-        const picked = tf.sum(tf.mul(tf.logSoftmax(logits), onehot));
-        loss = tf.sub(loss, picked);
-        correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')));
+        const [l, c] = lossAndCorrect(forwardInfer(mlp, x), y, onehot);
+        loss = tf.add(loss, l);
+        correct = tf.add(correct, c);
       }
       parts.push(tf.div(loss, s.n), tf.div(correct, s.n));
     }

@@ -10,19 +10,28 @@ export interface ParamGroup {
   vars: tf.Variable[];
 }
 
-/** The model's trainable variables grouped by layer, input side first. */
+/**
+ * The model's trainable variables grouped by layer, input side first. Frozen variables (model.trainOnly,
+ * bnScale/bnCenter off) are left out of `vars`; an input BN layer's γ/β count as part of layer 1.
+ */
 export function paramGroups(mlp: Mlp): ParamGroup[] {
+  const trained = (vs: tf.Variable[]): tf.Variable[] => vs.filter((v) => v.trainable);
   const groups: ParamGroup[] = mlp.hidden.map((l, i) => ({
     layer: i + 1,
     w: l.w,
-    vars: [l.w, ...(l.b ? [l.b] : []), ...(l.bn ? [l.bn.gamma, l.bn.beta] : [])],
+    vars: trained([
+      ...(i === 0 && mlp.inputBn ? [mlp.inputBn.gamma, mlp.inputBn.beta] : []),
+      l.w,
+      ...(l.b ? [l.b] : []),
+      ...(l.bn ? [l.bn.gamma, l.bn.beta] : []),
+    ]),
   }));
-  groups.push({ layer: mlp.hidden.length + 1, w: mlp.out.w, vars: [mlp.out.w, mlp.out.b] });
+  groups.push({ layer: mlp.hidden.length + 1, w: mlp.out.w, vars: trained([mlp.out.w, mlp.out.b]) });
   return groups;
 }
 
 /**
- * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks),
+ * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks and noise),
  * without touching BN's moving averages: the gradient a training step would use.
  */
 export function lossAndGrads(
@@ -32,9 +41,11 @@ export function lossAndGrads(
   masks?: (tf.Tensor2D | undefined)[],
   vars: tf.Variable[] = trainableVariables(mlp),
   onMoments?: TrainForwardHooks['onMoments'],
+  noise?: TrainForwardHooks['noise'],
 ): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
   const hooks: TrainForwardHooks = { masks };
   if (onMoments) hooks.onMoments = onMoments;
+  if (noise) hooks.noise = noise;
   const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(forwardTrain(mlp, x, hooks), onehot), vars);
   return { loss: value, grads };
 }

@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../analysis/convergence.js';
+import { smallGammaFraction } from '../analysis/gamma.js';
 import { totalSteps } from '../config/expand.js';
 import { epochOrder } from '../data/batching.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
-import { buildMlp, disposeMlp, type Mlp } from '../model/mlp.js';
+import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
+import { noisyOf, renormLimits, renormOf } from '../model/variants.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
+import { ModeEvaluator } from './eval-modes.js';
 import { evaluate, type EvalSet } from './evaluate.js';
+import { drawNoise } from './noise.js';
 import { disposeOptimizer, makeOptimizer } from './optimizer.js';
 import { LayerProber } from './probes.js';
 import { makeTrainStep } from './step.js';
@@ -18,6 +22,8 @@ export interface RunHooks {
   onEval?: (record: EvalRecord, totalSteps: number) => void;
   /** Wall clock in seconds (injected for tests). */
   now?: () => number;
+  /** Called with the trained model and the evaluation sets before they are disposed (bn-exp identity). */
+  onTrained?: (mlp: Mlp, sets: EvalSet[]) => Promise<void> | void;
 }
 
 function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
@@ -43,6 +49,16 @@ function dropoutMasks(mlp: Mlp, batch: number, rng: Rng): tf.Tensor2D[] {
   });
 }
 
+/** Frankle et al.'s "disabled features": the fraction of hidden BN units with |γ| < 0.05·mean|γ|. */
+async function smallGammaFractionOf(mlp: Mlp): Promise<number | undefined> {
+  const gammas = mlp.hidden.flatMap((l) => (l.bn ? [l.bn.gamma] : []));
+  if (gammas.length === 0) return undefined;
+  const all = tf.concat(gammas);
+  const values = (await all.data()) as Float32Array;
+  all.dispose();
+  return smallGammaFraction(values);
+}
+
 /**
  * Trains one run to completion (or divergence) and returns its curve. Everything random comes from
  * streams derived from the run's seed, so the same spec on the same backend gives the same numbers.
@@ -54,12 +70,16 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const initRng = Rng.derive(spec.seed, 'init');
   const orderRng = Rng.derive(spec.seed, 'order');
   const dropoutRng = Rng.derive(spec.seed, 'dropout');
+  const noiseRng = Rng.derive(spec.seed, 'noise');
+  const noisy = noisyOf(model);
+  const renorm = renormOf(model);
 
   const n = data.train.n;
   const features = data.train.features;
   const batch = train.batchSize;
   const stepsPerEpoch = Math.floor(n / batch); // the last partial batch is dropped (BN needs full batches)
   if (stepsPerEpoch < 1) throw new Error(`the training set has ${n} examples, fewer than train.batchSize (${batch})`);
+  const normBatch = model.ghostBatchSize ?? batch; // rows per BN statistic in training
   const total = totalSteps(train, n);
 
   const mlp = buildMlp(model, features, data.classes, initRng);
@@ -80,7 +100,13 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
     spec.probes && spec.probes.set !== 'batch'
       ? tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features])
       : undefined;
-  const prober = spec.probes ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, batch) : undefined;
+  const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
+  const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(mlp, rows, noisy, probeNoiseRng) : undefined;
+  const prober = spec.probes
+    ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, normBatch, probeNoise)
+    : undefined;
+  const modes = spec.eval ? new ModeEvaluator(mlp, spec.eval, evalSets, xTrain, normBatch, spec.seed) : undefined;
+  const modesEveryEval = spec.eval?.curves ?? true;
 
   const curve: EvalRecord[] = [];
   let status: RunResult['status'] = 'ok';
@@ -88,15 +114,17 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   let firstLoss = NaN;
   let epochX: tf.Tensor2D | undefined;
   let epochY: tf.Tensor2D | undefined;
+  let gammaSmallFrac: number | undefined;
 
   const measure = async (at: number): Promise<boolean> => {
     const metrics = await evaluate(mlp, evalSets);
+    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss)); // moving mode only
+    if (modes?.active && (modesEveryEval || at === total)) Object.assign(metrics, await modes.evaluate());
     const record: EvalRecord = { step: at, epoch: at / stepsPerEpoch, metrics };
     curve.push(record);
     hooks.onEval?.(record, total);
     const loss = metrics.train?.loss ?? NaN;
     if (curve.length === 1) firstLoss = loss;
-    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss));
     return bad || isDiverged(loss, firstLoss, train.divergeFactor);
   };
 
@@ -121,20 +149,28 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const xb = tf.slice(epochX!, [inEpoch * batch, 0], [batch, features]);
       const yb = tf.slice(epochY!, [inEpoch * batch, 0], [batch, data.classes]);
       const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
-      if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true)!);
-      else step(xb, yb, masks);
-      tf.dispose([xb, yb, ...(masks ?? [])]);
+      const noise = noisy ? drawNoise(mlp, batch, noisy, noiseRng) : undefined;
+      if (renorm) mlp.renormLimits = renormLimits(renorm, steps);
+      if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true, noise)!, noise);
+      else step(xb, yb, masks, false, noise);
+      tf.dispose([xb, yb, ...(masks ?? []), ...(noise ?? []).flatMap((z) => [z.scale, z.shift])]);
       steps++;
       if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);
     }
     if (diverged) status = 'diverged';
+    const last = curve.at(-1);
+    if (modes?.active && !modesEveryEval && last && last.step !== total) Object.assign(last.metrics, await modes.evaluate());
+    gammaSmallFrac = await smallGammaFractionOf(mlp);
+    await hooks.onTrained?.(mlp, evalSets);
   } finally {
+    modes?.dispose();
     tf.dispose([epochX, epochY, xTrain, yTrain, probeX]);
     for (const s of evalSets) tf.dispose([s.x, s.y, s.onehot]);
     disposeOptimizer(optimizer);
     disposeMlp(mlp);
   }
   const result: RunResult = { spec, status, steps, curve, wallSeconds: now() - started };
+  if (gammaSmallFrac !== undefined) result.gammaSmallFrac = gammaSmallFrac;
   if (prober) {
     result.layers = prober.rows;
     result.landscape = prober.landscapeRows;

@@ -9,7 +9,7 @@ import {
 } from '../analysis/layer-stats.js';
 import { PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../analysis/probe-columns.js';
 import type { ProbesConfig } from '../config/schema.js';
-import { forwardTrain, type Mlp } from '../model/mlp.js';
+import { forwardTrain, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { lossAndGrads, paramGroups, restore, snapshot, type ParamGroup } from './grads.js';
 import type { StepCapture } from './step.js';
 
@@ -85,6 +85,8 @@ export class LayerProber {
     private readonly probeX: tf.Tensor2D | undefined,
     private readonly learningRate: number,
     private readonly batchSize: number,
+    /** Noisy-BN noise for the probe-set pass, from a stream of its own (noisy-BN runs only). */
+    private readonly probeNoise?: (rows: number) => (LayerNoise | undefined)[],
   ) {
     this.groups = paramGroups(mlp);
     this.paths = this.groups.map(() => []);
@@ -98,7 +100,8 @@ export class LayerProber {
   /**
    * Probes the state after `step` steps around the real training step `takeStep` on batch (x, y, masks):
    * the distribution on the probe set before the step, then the step's own gradients and moments,
-   * update ratios, gradient ICS and landscape after it, pulled to JS with one sync.
+   * update ratios, gradient ICS and landscape after it, pulled to JS with one sync. `noise` is the
+   * step's noisy-BN noise (reused by the ICS and landscape passes, as the masks are).
    */
   async probe(
     step: number,
@@ -106,6 +109,7 @@ export class LayerProber {
     y: tf.Tensor2D,
     masks: (tf.Tensor2D | undefined)[] | undefined,
     takeStep: () => StepCapture,
+    noise?: (LayerNoise | undefined)[],
   ): Promise<void> {
     const { cfg, mlp, groups } = this;
     const vars = groups.flatMap((g) => g.vars);
@@ -113,12 +117,27 @@ export class LayerProber {
     const landscape = cfg.landscapeEvery > 0 && step % cfg.landscapeEvery === 0;
     const pull = new Pull();
     const old = snapshot(vars); // W_t (clones share data: free until the optimizer writes new values)
-    const movingOld = snapshot(mlp.hidden.flatMap((l) => (l.bn ? [l.bn.movingMean, l.bn.movingVar] : [])));
+    const wOld = snapshot(groups.map((g) => g.w)); // also frozen ones (trainOnly)
+    // Hidden layers' moving statistics first (indexed below), then the input BN's.
+    const movingVars = [
+      ...mlp.hidden.flatMap((l) => (l.bn ? [l.bn.movingMean, l.bn.movingVar] : [])),
+      ...(mlp.inputBn ? [mlp.inputBn.movingMean, mlp.inputBn.movingVar] : []),
+    ];
+    const movingOld = snapshot(movingVars);
     const probeX = this.probeX;
+    if (cfg.training) {
+      mlp.hidden.forEach((layer, l) => {
+        if (!layer.bn) return;
+        pull.add(`gamma${l + 1}`, layer.bn.gamma); // γ, β at W_t
+        pull.add(`beta${l + 1}`, layer.bn.beta);
+      });
+    }
 
     if (cfg.distribution && cfg.set !== 'batch' && probeX) {
       tf.tidy(() => {
         const logits = forwardTrain(mlp, probeX, {
+          ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[0]) } : {}),
+          wholeBatch: true, // the probe set is one batch, also with ghost BN
           onPreActivation: (l, a) => pull.add(`pre${l + 1}`, a),
           onBnInput: (l, z) => {
             const noise = this.bnNoise(z);
@@ -134,6 +153,10 @@ export class LayerProber {
 
     const cap = takeStep();
     const next = ics || landscape ? snapshot(vars) : []; // W_{t+1}
+    // Batch Renorm reads the moving statistics: the ICS and landscape passes see the step's (W_t's).
+    const renorm = (ics || landscape) && mlp.renormLimits !== undefined;
+    const movingNext = renorm ? snapshot(movingVars) : [];
+    if (renorm) restore(movingVars, movingOld);
     tf.tidy(() => {
       if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, a));
       let offset = 0;
@@ -144,10 +167,11 @@ export class LayerProber {
       });
       if (cfg.training) {
         groups.forEach((grp, gi) => {
-          const wOld = old[start[gi]!]!;
-          pull.add(`w_norm${grp.layer}`, norm(wOld));
-          pull.add(`grad_norm${grp.layer}`, norm(cap.grads[grp.w.name]!));
-          pull.add(`update${grp.layer}`, tf.div(norm(tf.sub(grp.w, wOld)), norm(wOld)));
+          const w0 = wOld[gi]!;
+          const grad = cap.grads[grp.w.name]; // absent for a frozen W
+          pull.add(`w_norm${grp.layer}`, norm(w0));
+          if (grad) pull.add(`grad_norm${grp.layer}`, norm(grad));
+          pull.add(`update${grp.layer}`, tf.div(norm(tf.sub(grp.w, w0)), norm(w0)));
         });
         let k = 0;
         mlp.hidden.forEach((layer, l) => {
@@ -159,19 +183,16 @@ export class LayerProber {
           const sd = tf.sqrt(tf.add(mVar, mlp.config.bnEpsilon));
           pull.add(`bn_mean_gap${l + 1}`, tf.mean(tf.div(tf.abs(tf.sub(m.mean, mMean)), sd)));
           pull.add(`bn_var_ratio${l + 1}`, tf.mean(tf.div(m.variance, mVar)));
-          const g0 = old[start[l]! + (layer.b ? 2 : 1)]!; // γ at W_t (vars: w, [b], gamma, beta)
-          const b0 = old[start[l]! + (layer.b ? 3 : 2)]!;
-          pull.add(`gamma${l + 1}`, g0);
-          pull.add(`beta${l + 1}`, b0);
         });
       }
       if (ics) {
         // Santurkar Def. 2.1: G'_i = the gradient of W_i on the same batch after layers < i took their
         // real update (layers >= i at their old values); G_i = the gradient the step applied.
         groups.forEach((grp, gi) => {
+          const g = cap.grads[grp.w.name];
+          if (!g) return; // a frozen W has no gradient
           for (let v = start[gi]!; v < vars.length; v++) vars[v]!.assign(old[v]!);
-          const gPrime = lossAndGrads(mlp, x, y, masks, [grp.w]).grads[grp.w.name]!;
-          const g = cap.grads[grp.w.name]!;
+          const gPrime = lossAndGrads(mlp, x, y, masks, [grp.w], undefined, noise).grads[grp.w.name]!;
           pull.add(`ics_l2${grp.layer}`, norm(tf.sub(g, gPrime)));
           pull.add(`ics_g${grp.layer}`, norm(g));
           pull.add(`ics_gp${grp.layer}`, norm(gPrime));
@@ -186,14 +207,15 @@ export class LayerProber {
         pull.add('land_gnorm', globalNorm(gAll));
         this.etas().forEach((eta, j) => {
           vars.forEach((v, i) => v.assign(tf.sub(old[i]!, tf.mul(gAll[i]!, eta))));
-          const moved = lossAndGrads(mlp, x, y, masks, vars);
+          const moved = lossAndGrads(mlp, x, y, masks, vars, undefined, noise);
           pull.add(`land_loss${j}`, moved.loss);
           pull.add(`land_dg${j}`, globalNorm(vars.map((v, i) => tf.sub(gAll[i]!, moved.grads[v.name]!))));
         });
         restore(vars, next);
       }
     });
-    tf.dispose([...old, ...movingOld, ...next, cap.loss, ...Object.values(cap.grads), ...cap.preActivations]);
+    if (renorm) restore(movingVars, movingNext);
+    tf.dispose([...old, ...wOld, ...movingOld, ...next, ...movingNext, cap.loss, ...Object.values(cap.grads), ...cap.preActivations]);
     for (const m of cap.moments) if (m) tf.dispose([m.mean, m.variance]);
 
     const values = await pull.run();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { forwardTrain, trainableVariables, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
+import { forwardTrain, trainableVariables, type LayerNoise, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
+import { updateMovingStats } from '../model/moving.js';
 import { softmaxCrossEntropy, type BatchMoments } from '../model/ops.js';
 
 /** What a probed step hands back (kept tensors; the receiver disposes them). */
@@ -20,6 +21,7 @@ export type TrainStep = (
   onehot: tf.Tensor2D,
   masks?: (tf.Tensor2D | undefined)[],
   capture?: boolean,
+  noise?: (LayerNoise | undefined)[],
 ) => StepCapture | undefined;
 
 /**
@@ -29,11 +31,13 @@ export type TrainStep = (
  */
 export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
   const vars = trainableVariables(mlp);
-  const momentum = mlp.config.bnMomentum;
-  return (x, onehot, masks, capture = false) => {
+  return (x, onehot, masks, capture = false, noise) => {
     const moments: (BatchMoments | undefined)[] = [];
+    let inputMoments: BatchMoments | undefined;
     const pre: tf.Tensor2D[] = [];
     const hooks: TrainForwardHooks = { masks, onMoments: (l, m) => (moments[l] = m) };
+    if (noise) hooks.noise = noise;
+    if (mlp.inputBn) hooks.onInputMoments = (m) => (inputMoments = m);
     if (capture) hooks.onPreActivation = (l, a) => (pre[l] = tf.keep(a));
     let kept: tf.NamedTensorMap | undefined;
     let loss: tf.Scalar | undefined;
@@ -52,11 +56,11 @@ export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
       // tfjs/Keras convention: moving <- momentum·moving + (1 − momentum)·batch (biased batch variance).
       mlp.hidden.forEach((layer, l) => {
         const m = moments[l];
-        if (!layer.bn || !m) return;
-        layer.bn.movingMean.assign(tf.add(tf.mul(layer.bn.movingMean, momentum), tf.mul(m.mean, 1 - momentum)));
-        layer.bn.movingVar.assign(tf.add(tf.mul(layer.bn.movingVar, momentum), tf.mul(m.variance, 1 - momentum)));
+        if (layer.bn && m) updateMovingStats(layer.bn, m, mlp.config);
       });
+      if (mlp.inputBn && inputMoments) updateMovingStats(mlp.inputBn, inputMoments, mlp.config);
     });
+    if (inputMoments) tf.dispose([inputMoments.mean, inputMoments.variance]);
     if (capture && kept && loss) return { grads: kept, moments, preActivations: pre, loss };
     for (const m of moments) if (m) tf.dispose([m.mean, m.variance]);
     return undefined;

@@ -1,0 +1,43 @@
+import { readExperiment } from '../config/load.js';
+import { expandPlan } from '../config/expand.js';
+import { UsageError } from '../errors.js';
+import type { BackendChoice } from '../backends.js';
+import { describeRun } from './progress.js';
+
+/**
+ * `bn-exp identity`: trains the config's first run with a BN layer, then shows on its test set that
+ * BN(x) = x with γ = sqrt(σ²_B + ε), β = μ_B, and that with batch statistics a batch of one gives every
+ * input the same output.
+ */
+export async function identityCommand(configPath: string, opts: { set: string[]; backend: BackendChoice }): Promise<void> {
+  const config = await readExperiment(configPath, opts.set);
+  const spec = expandPlan(config).runs.find((r) => r.model.batchNorm !== 'off' || r.model.inputBatchNorm);
+  if (!spec) throw new UsageError(`${configPath}: no run has a BN layer (model.batchNorm or model.inputBatchNorm)`);
+  const { selectBackend } = await import('../train/backend.js');
+  const { trainRun } = await import('../train/loop.js');
+  const { identityReport } = await import('../train/identity.js');
+  const { generateDataset } = await import('../data/synthetic.js');
+  await selectBackend(opts.backend);
+  let report: Awaited<ReturnType<typeof identityReport>> | undefined;
+  let n = 0;
+  const result = await trainRun(spec, generateDataset(spec.data, spec.seed), {
+    onTrained: async (mlp, sets) => {
+      const test = sets.find((s) => s.name === 'test')!;
+      n = test.n;
+      report = await identityReport(mlp, test);
+    },
+  });
+  if (!report) throw new Error(`run ${spec.id} did not finish training (${result.status})`);
+  const e = (x: number): string => x.toExponential(1);
+  const lines = [
+    `run ${spec.id} (${describeRun(spec)}), ${result.steps} steps (${result.status}), test set of ${n} examples`,
+    '',
+    'identity (Ioffe & Szegedy Sec. 3): gamma = sqrt(var_B + eps), beta = mu_B gives BN(z) = z',
+    ...report.layers.map((l) => `  ${l.name.padEnd(9)} max |BN(z) - z| = ${e(l.maxDiff)}   (max |z| = ${l.maxAbs.toFixed(2)})`),
+    '',
+    'batch of one with batch statistics: the output no longer depends on the input',
+    `  batch statistics, k = 1:  logits differ between inputs by at most ${e(report.batchOfOne.spread)}; predicted classes: ${report.batchOfOne.classes}`,
+    `  moving statistics:        logits differ between inputs by at most ${e(report.moving.spread)}; predicted classes: ${report.moving.classes}`,
+  ];
+  console.log(lines.join('\n'));
+}

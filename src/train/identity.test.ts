@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelSchema } from '../config/schema.js';
+import { oneHot } from '../data/onehot.js';
+import { Rng } from '../data/rng.js';
+import { buildMlp, disposeMlp } from '../model/mlp.js';
+import { selectBackend } from './backend.js';
+import { identityReport } from './identity.js';
+
+describe('identity report', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('BN(z) = z at every BN layer; one output for every input with batches of one, not with moving statistics', async () => {
+    const rng = Rng.derive(9, 'identity');
+    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'after', inputBatchNorm: true }), 5, 3, rng);
+    for (const l of mlp.hidden) l.bn!.beta.assign(tf.tensor1d(rng.fillNormal(new Float32Array(8)))); // not all-zero logits
+    const n = 64;
+    const y = Int32Array.from({ length: n }, () => rng.int(3));
+    const set = { name: 'test', n, x: tf.tensor2d(rng.fillNormal(new Float32Array(n * 5), 1, 2), [n, 5]), y: tf.tensor1d(y, 'int32'), onehot: tf.tensor2d(oneHot(y, 3), [n, 3]) };
+    const before = tf.memory().numTensors;
+    const r = await identityReport(mlp, set);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.layers.map((l) => l.name)).toEqual(['input', 'hidden 1', 'hidden 2']);
+    for (const l of r.layers) expect(l.maxDiff / l.maxAbs).toBeLessThan(1e-5);
+    expect(r.batchOfOne).toEqual({ spread: 0, classes: 1 });
+    expect(r.moving.spread).toBeGreaterThan(0.1);
+    tf.dispose([set.x, set.y, set.onehot]);
+    disposeMlp(mlp);
+  });
+});
