@@ -35,10 +35,15 @@ export function poolExecutor(workers: number, filename = WORKER, data?: DataCont
         if (m.kind === 'start') hooks.onStart?.();
         else hooks.onEval?.(m.record, m.total);
       });
+      // The worker closes its end when the task ends: messages posted before that arrive before 'close', so
+      // waiting for it delivers the last evaluation before the result (the two travel on different channels).
+      const closed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
       const t0 = performance.now();
       try {
         const task: RunTask = { spec, backend, port: port2, ...(data ? { data } : {}) };
-        return (await pool.run(task, { transferList: [port2], signal: controller.signal })) as Awaited<ReturnType<Executor['run']>>;
+        const result = (await pool.run(task, { transferList: [port2], signal: controller.signal })) as Awaited<ReturnType<Executor['run']>>;
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        return result;
       } catch (err) {
         if (controller.signal.aborted) throw controller.signal.reason;
         // The worker itself broke (crash, out of memory): this run failed, the pool replaces the worker.
