@@ -82,8 +82,9 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const normBatch = model.ghostBatchSize ?? batch; // rows per BN statistic in training
   const total = totalSteps(train, n);
 
-  const mlp = buildMlp(model, features, data.classes, initRng);
+  // The optimizer first: a config it rejects then throws before any tensor of the run exists.
   const optimizer = makeOptimizer(train);
+  const mlp = buildMlp(model, features, data.classes, initRng);
   const step = makeTrainStep(mlp, optimizer);
   let trainSplit = data.train; // the drift phase in use
   let xTrain = tf.tensor2d(trainSplit.x, [n, features]);
