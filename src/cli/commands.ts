@@ -26,7 +26,8 @@ export function buildProgram(): Command {
     .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('-q, --quiet', 'no progress lines; only the final summary', false)
-    .action(async (config: string, opts: { out?: string; set: string[]; backend: (typeof BACKENDS)[number]; force: boolean; quiet: boolean }) => {
+    .option('--no-report', 'do not write report.html, report.md and figures/ at the end')
+    .action(async (config: string, opts: { out?: string; set: string[]; backend: (typeof BACKENDS)[number]; force: boolean; quiet: boolean; report: boolean }) => {
       const { runCommand } = await import('./run.js');
       await runCommand(config, opts);
     });
@@ -88,6 +89,28 @@ export function buildProgram(): Command {
     .action(async (results: string, opts: import('./check.js').CheckOptions) => {
       const { checkCommand } = await import('./check.js');
       checkCommand(results, opts);
+    });
+
+  program
+    .command('report')
+    .description('write report.html (self-contained), report.md and figures/ (SVG, PNG): each question answered with its uncertainty')
+    .argument('<results>', 'results folder')
+    .option('-o, --out <dir>', 'output folder (default: the results folder)')
+    .action(async (results: string, opts: { out?: string }) => {
+      const { reportCommand } = await import('./report.js');
+      await reportCommand(results, opts);
+    });
+
+  program
+    .command('plot')
+    .description('one quick chart of a metric of runs.csv, curves.csv, layers.csv or landscape.csv, by a swept axis')
+    .argument('<results>', 'results folder')
+    .requiredOption('-m, --metric <column>', 'the column to plot, e.g. test_acc, final_test_acc, q50, loss_band')
+    .option('--by <axis>', 'colour by this swept axis (default: model.batchNorm when swept)')
+    .option('-o, --out <file>', 'output file, .svg or .png (default: <results>/figures/plot-<metric>.svg)')
+    .action(async (results: string, opts: { metric: string; by?: string; out?: string }) => {
+      const { plotCommand } = await import('./plot.js');
+      await plotCommand(results, opts);
     });
 
   return program;

@@ -20,6 +20,8 @@ export interface RunOptions {
   backend: BackendChoice;
   force: boolean;
   quiet: boolean;
+  /** Write the report at the end (commander's --no-report sets false). */
+  report?: boolean;
 }
 
 /** Names of the extra evaluation sets the plan's runs produce (one per shift name, e.g. `shifted`). */
@@ -75,5 +77,6 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   writeManifestAtomic(outDir, { ...manifest, shifts: shiftManifest(datas, measured), finishedAt: new Date().toISOString() });
   writeSummaries(outDir);
   printSummary(plan, results, targets, outDir);
+  if (opts.report !== false) await (await import('./report.js')).reportAfterRun(outDir);
   if (results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }
