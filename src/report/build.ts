@@ -5,10 +5,28 @@ import { axisName } from './labels.js';
 import type { Report, Section } from './section.js';
 import { convergenceSection } from './sections/convergence.js';
 import { finalSection } from './sections/final.js';
+import { driftSection } from './sections/drift.js';
+import { gapSection } from './sections/gap.js';
+import { landscapeSection } from './sections/landscape.js';
+import { modesSection } from './sections/modes.js';
+import { noiseSection } from './sections/noise.js';
+import { percentilesSection } from './sections/percentiles.js';
+import { shiftsSection } from './sections/shifts.js';
 import { speedSection } from './sections/speed.js';
 
 /** The section builders in report order; each returns undefined when its data are absent. */
-const SECTIONS: ((data: ReportData) => Section | undefined)[] = [convergenceSection, speedSection, finalSection];
+const SECTIONS: ((data: ReportData) => Section | undefined)[] = [
+  convergenceSection,
+  speedSection,
+  finalSection,
+  percentilesSection,
+  driftSection,
+  landscapeSection,
+  gapSection,
+  noiseSection,
+  shiftsSection,
+  modesSection,
+];
 
 /** `8 runs in 4 config cells (batchNorm x depth), 2 seeds: 7 ok, 1 diverged, 0 failed.` */
 export function overview(data: ReportData): string {

@@ -57,12 +57,13 @@ export function chartConfig(): Record<string, unknown> {
 
 /**
  * A chart of `layer`s over `values`: one panel, or panels wrapped `COLUMNS` per row when the data hold
- * more than one `panel` value (in the order of `panels`). `encoding` is shared by all layers.
+ * more than one `panel` value (in the order of `panels`). `encoding` is shared by all layers;
+ * `independentX` gives each panel its own x scale (panels whose x levels differ); `width` overrides the panel width.
  */
 export function panelled(
   values: readonly Datum[],
   layer: Layer[],
-  opts: { title: string; panels: readonly string[]; encoding: Record<string, unknown>; description: string },
+  opts: { title: string; panels: readonly string[]; encoding: Record<string, unknown>; description: string; independentX?: boolean; width?: number },
 ): TopLevelSpec {
   const top = {
     $schema: VEGA_LITE_SCHEMA,
@@ -71,14 +72,16 @@ export function panelled(
     data: { values: [...values] },
     config: chartConfig(),
   };
+  const size = { width: opts.width ?? PANEL.width, height: PANEL.height };
   if (opts.panels.length <= 1) {
-    return { ...top, ...PANEL, encoding: opts.encoding, layer } as TopLevelSpec;
+    return { ...top, ...size, encoding: opts.encoding, layer } as TopLevelSpec;
   }
   return {
     ...top,
     facet: { field: 'panel', type: 'nominal', title: null, sort: [...opts.panels] },
     columns: Math.min(COLUMNS, opts.panels.length),
-    spec: { ...PANEL, encoding: opts.encoding, layer },
+    spec: { ...size, encoding: opts.encoding, layer },
+    ...(opts.independentX === true ? { resolve: { scale: { x: 'independent' } } } : {}),
   } as TopLevelSpec;
 }
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { colorEncoding, type Datum, distinct, panelled } from './chart-common.js';
+import { colorEncoding, type Datum, distinct, PANEL, panelled } from './chart-common.js';
 
 /** One config cell's mean with its precomputed CI, at level `x` of the x axis. */
 export interface CiPoint {
@@ -27,12 +27,19 @@ export interface PointsOptions {
   series?: readonly string[];
   panels?: readonly string[];
   yZero?: boolean;
+  /** Each panel shows only its own x levels. */
+  independentX?: boolean;
 }
 
 /** Points (means) with CI error bars per x level, series side by side, one panel per `panel`. */
 export function ciPointsChart(points: readonly CiPoint[], opts: PointsOptions): TopLevelSpec {
   const values: Datum[] = points.map((p) => ({ ...p }));
   const series = opts.series ?? distinct(values, 'series');
+  const labelled = values.some((v) => v.label !== '' && v.labelY !== null);
+  const xOrder = opts.xOrder ?? distinct(values, 'x');
+  // Room for every series side by side at each x level; long level names are slanted.
+  const width = Math.max(PANEL.width, xOrder.length * Math.max(48, 24 * series.length + 12));
+  const slant = Math.max(0, ...xOrder.map((x) => x.length)) * 7 > width / Math.max(1, xOrder.length);
   const y = (field: string): Record<string, unknown> => ({
     field,
     type: 'quantitative',
@@ -52,18 +59,30 @@ export function ciPointsChart(points: readonly CiPoint[], opts: PointsOptions): 
         mark: { type: 'point', filled: true, size: 60, opacity: 1 },
         encoding: { y: y('mean') },
       },
-      {
-        transform: [{ filter: "isValid(datum.labelY) && datum.label != ''" }],
-        mark: { type: 'text', dy: -9, fontSize: 10 },
-        encoding: { y: y('labelY'), text: { field: 'label' } },
-      },
+      ...(labelled
+        ? [
+            {
+              transform: [{ filter: "isValid(datum.labelY) && datum.label != ''" }],
+              mark: { type: 'text' as const, dy: -9, fontSize: 10 },
+              encoding: { y: y('labelY'), text: { field: 'label' } },
+            },
+          ]
+        : []),
     ],
     {
       title: opts.title,
       description: opts.description,
       panels: opts.panels ?? distinct(values, 'panel'),
+      independentX: opts.independentX,
+      width,
       encoding: {
-        x: { field: 'x', type: 'ordinal', title: opts.xTitle, sort: [...(opts.xOrder ?? distinct(values, 'x'))] },
+        x: {
+          field: 'x',
+          type: 'ordinal',
+          title: opts.xTitle,
+          sort: [...xOrder],
+          ...(slant ? { axis: { labelAngle: -35, labelAlign: 'right', labelLimit: 140 } } : {}),
+        },
         xOffset: { field: 'series', sort: [...series] },
         color: colorEncoding(series, opts.seriesTitle),
       },

@@ -78,7 +78,7 @@ export function statusClause(g: Pick<ContrastGroup, 'a' | 'b' | 'labelA' | 'labe
  * one; at most MAX_CLAUSES, then a pointer to the table.
  */
 export function perGroup(groups: readonly ContrastGroup[], others: readonly string[], clause: (g: ContrastGroup) => string): string[] {
-  const label = (g: ContrastGroup): string => cellText(g.cell, others);
+  const label = (g: ContrastGroup): string => cellText(g.cell, others, ', ');
   const shown = groups.slice(0, MAX_CLAUSES).map((g) => (others.length > 0 && label(g) !== '' ? `at ${label(g)}, ${clause(g)}` : clause(g)));
   if (groups.length > MAX_CLAUSES) shown.push(`${groups.length - MAX_CLAUSES} more comparisons are in the table`);
   return shown;

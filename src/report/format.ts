@@ -40,10 +40,11 @@ export function fmtDiffCi(metric: string, low: number, high: number): string {
   return `${fmtDiff(metric, low)} to ${fmtDiff(metric, high)}`;
 }
 
-/** A ratio as '3.1x' (one decimal below 10, whole numbers above). */
+/** A ratio as '3.1x' (one decimal from 1 to 10, whole numbers above, two significant digits below 1). */
 export function fmtRatio(r: number): string {
   if (!Number.isFinite(r)) return '-';
-  return r >= 10 ? `${Math.round(r)}x` : `${r.toFixed(1)}x`;
+  if (r >= 10) return `${Math.round(r)}x`;
+  return r >= 1 ? `${r.toFixed(1)}x` : `${sig(r, 2)}x`;
 }
 
 /** A ratio's CI as '2.4-3.9'. */

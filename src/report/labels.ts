@@ -18,7 +18,9 @@ export function valueLabel(text: string, max = 40): string {
         return typeof o.name === 'string' ? o.name : typeof o.kind === 'string' ? o.kind : undefined;
       };
       const names = Array.isArray(value) ? value.map(name) : [name(value)];
-      if (names.length > 0 && names.every((n) => n !== undefined)) label = names.join(',');
+      if (names.length > 0 && names.every((n) => n !== undefined)) {
+        label = names.length > 3 ? `${names.slice(0, 2).join(',')},... (${names.length})` : names.join(',');
+      }
     } catch {
       // not JSON after all: keep the text
     }
@@ -37,9 +39,9 @@ export function levelLabel(axis: string, value: string): string {
   return `${axisName(axis)}=${valueLabel(value)}`;
 }
 
-/** A config cell's values on `axes` as `depth=2 lr=0.1` ('' when there are none). */
-export function cellText(params: Record<string, string>, axes: readonly string[]): string {
-  return axes.map((a) => levelLabel(a, params[a] ?? '')).join(' ');
+/** A config cell's values on `axes` as `depth=2 lr=0.1` ('' when there are none); `sep` between axes. */
+export function cellText(params: Record<string, string>, axes: readonly string[], sep = ' '): string {
+  return axes.map((a) => levelLabel(a, params[a] ?? '')).join(sep);
 }
 
 const SPLIT_NAMES: Record<string, string> = { train: 'train', test: 'test' };

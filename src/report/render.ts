@@ -7,7 +7,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** Render a Vega-Lite spec to an SVG document. Deterministic: the spec carries its data and no randomness. */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

@@ -16,6 +16,8 @@ export interface StepSeriesOptions {
   byLayer: boolean;
   /** Keep only these rows (e.g. hidden layers). */
   keep?: (row: CsvRow) => boolean;
+  /** The measure's possible range: CI ends are clipped to it (e.g. [-1, 1] for a cosine). */
+  range?: readonly [number, number];
 }
 
 /** `layer 2`, `layer 2 · depth=8`, `depth=8` or ''. */
@@ -55,13 +57,17 @@ export function stepSeries(
   );
   return sorted.map((g) => {
     const d = describe(g.xs);
+    const clip = (x: number): number | null => {
+      const y = clipped(metric, x);
+      return y === null || !opts.range ? y : Math.min(opts.range[1], Math.max(opts.range[0], y));
+    };
     return {
       panel: panelName(g.layer, cellText(g.run, opts.panelAxes)),
       series: seriesOf(g.run, opts.contrast),
       x: g.step,
       mean: d.mean,
-      low: clipped(metric, d.ci.low),
-      high: clipped(metric, d.ci.high),
+      low: clip(d.ci.low),
+      high: clip(d.ci.high),
     };
   });
 }

@@ -22,21 +22,21 @@ function outcome(runs: readonly CsvRow[], col: string): { n: number; reached: nu
   };
 }
 
-/** `2 of 3 runs with no BN never reached it, 1 diverged`: the runs a ratio leaves out, said out loud. */
+/** `no BN: 2 of 3 never reached it, 1 diverged`: the runs a ratio leaves out, said out loud ('' when none). */
 function censoring(runs: readonly CsvRow[], col: string, label: string): string {
   const o = outcome(runs, col);
   const parts = [
-    o.never > 0 ? `${o.never} never reached it` : '',
-    o.diverged > 0 ? `${o.diverged} diverged` : '',
-    o.failed > 0 ? `${o.failed} failed` : '',
+    o.never > 0 ? `${o.never} of ${o.n} never reached it` : '',
+    o.diverged > 0 ? `${o.diverged} of ${o.n} diverged` : '',
+    o.failed > 0 ? `${o.failed} of ${o.n} failed` : '',
   ].filter(Boolean);
-  return parts.length === 0 ? '' : `of the ${plural(o.n, 'run')} with ${label}, ${parts.join(', ')}`;
+  return parts.length === 0 ? '' : `${label}: ${parts.join(', ')}`;
 }
 
 /**
  * `BN (before) reached 85% test accuracy in 3.1x fewer steps than no BN (95% CI 2.4-3.9, 5 paired seeds)`:
  * the ratio of steps paired by seed over the seeds where both sides reached the target; runs that never
- * reached it (censored) or diverged are counted, not hidden.
+ * reached it (censored) or diverged are counted in the parenthesis, not hidden.
  */
 export function speedClause(g: ContrastGroup, target: TargetColumn): string {
   const col = target.column;
@@ -44,26 +44,33 @@ export function speedClause(g: ContrastGroup, target: TargetColumn): string {
   const a = outcome(g.a, col);
   const b = outcome(g.b, col);
   const est = logRatio(g.a, g.b, col);
-  let main: string;
+  const at = (xs: number[]): string => `at step ${fmtValue(col, mean(xs))} on average`;
+  let head: string;
+  const details: string[] = [];
   if (Number.isFinite(est.ratio)) {
     const w = ratioWords(est, 'fewer', 'more'); // est.ratio = steps(B) / steps(A)
     const n = Math.min(est.nA, est.nB);
-    const both = est.kind === 'paired' && n < Math.min(a.n, b.n) ? ` where both reached it` : '';
-    const ci = Number.isFinite(w.low) ? `95% CI ${fmtRatioCi(w.low, w.high)}, ` : n <= 1 ? 'no CI from a single seed, ' : 'no CI, ';
-    const verb = w.word === 'fewer' ? `reached ${what} in` : `needed`;
-    const tail = w.word === 'fewer' ? '' : ` to reach ${what}`;
-    main = `${g.labelB} ${verb} ${fmtRatio(w.factor)} ${w.word} steps than ${g.labelA}${tail} (${ci}${seedsText(est.kind, est.nA, est.nB)}${both})`;
+    const both = est.kind === 'paired' && n < Math.min(a.n, b.n) ? ' where both reached it' : '';
+    head =
+      w.word === 'fewer'
+        ? `${g.labelB} reached ${what} in ${fmtRatio(w.factor)} fewer steps than ${g.labelA}`
+        : `${g.labelB} needed ${fmtRatio(w.factor)} more steps than ${g.labelA} to reach ${what}`;
+    const ci = Number.isFinite(w.low) ? `95% CI ${fmtRatioCi(w.low, w.high)}` : n <= 1 ? 'no CI from a single seed' : 'no CI';
+    details.push(`${ci}, ${seedsText(est.kind, est.nA, est.nB)}${both}`);
   } else if (b.reached.length > 0 && a.reached.length === 0) {
-    main = `only ${g.labelB} reached ${what} (${b.reached.length} of ${b.n} runs, at step ${fmtValue(col, mean(b.reached))} on average)`;
+    head = `only ${g.labelB} reached ${what}`;
+    details.push(at(b.reached));
   } else if (a.reached.length > 0 && b.reached.length === 0) {
-    main = `only ${g.labelA} reached ${what} (${a.reached.length} of ${a.n} runs, at step ${fmtValue(col, mean(a.reached))} on average)`;
+    head = `only ${g.labelA} reached ${what}`;
+    details.push(at(a.reached));
   } else if (a.reached.length > 0 && b.reached.length > 0) {
-    main = `${g.labelB} and ${g.labelA} reached ${what} at steps ${fmtValue(col, mean(b.reached))} and ${fmtValue(col, mean(a.reached))} on average, but never with the same seed, so no paired ratio`;
+    head = `${g.labelB} and ${g.labelA} reached ${what} at steps ${fmtValue(col, mean(b.reached))} and ${fmtValue(col, mean(a.reached))} on average`;
+    details.push('never with the same seed, so no paired ratio');
   } else {
-    main = `neither ${g.labelB} nor ${g.labelA} reached ${what}`;
+    head = `neither ${g.labelB} nor ${g.labelA} reached ${what}`;
   }
-  const notes = [censoring(g.a, col, g.labelA), censoring(g.b, col, g.labelB)].filter(Boolean);
-  return [main, ...notes].join('; ');
+  details.push(...[censoring(g.a, col, g.labelA), censoring(g.b, col, g.labelB)].filter(Boolean));
+  return details.length > 0 ? `${head} (${details.join('; ')})` : head;
 }
 
 /** Steps to each target against the swept axes, with the speed-up of the contrast as the answer. */
