@@ -2,7 +2,7 @@ import { compareMetric } from '../analysis/compare.js';
 import type { CsvRow } from '../analysis/cells.js';
 import type { ContrastGroup } from './data.js';
 import { fmtDiff, fmtDiffCi, fmtRatio, fmtRatioCi, fmtValue, plural } from './format.js';
-import { cellText } from './labels.js';
+import { cellPhrase } from './labels.js';
 import { logRatio, type RatioEstimate } from './ratio.js';
 
 // The pieces the answer sentences are made of, each computed from the runs (pure).
@@ -74,12 +74,14 @@ export function statusClause(g: Pick<ContrastGroup, 'a' | 'b' | 'labelA' | 'labe
 }
 
 /**
- * One clause per comparison group, prefixed with its cell (`at depth=8, ...`) when there is more than
+ * One clause per comparison group, prefixed with its cell (`at depth=8, ...`, `with no BN, ...`) when there is more than
  * one; at most MAX_CLAUSES, then a pointer to the table.
  */
 export function perGroup(groups: readonly ContrastGroup[], others: readonly string[], clause: (g: ContrastGroup) => string): string[] {
-  const label = (g: ContrastGroup): string => cellText(g.cell, others, ', ');
-  const shown = groups.slice(0, MAX_CLAUSES).map((g) => (others.length > 0 && label(g) !== '' ? `at ${label(g)}, ${clause(g)}` : clause(g)));
+  const shown = groups.slice(0, MAX_CLAUSES).map((g) => {
+    const where = cellPhrase(g.cell, others);
+    return where === '' ? clause(g) : `${where}, ${clause(g)}`;
+  });
   if (groups.length > MAX_CLAUSES) shown.push(`${groups.length - MAX_CLAUSES} more comparisons are in the table`);
   return shown;
 }

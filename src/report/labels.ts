@@ -44,6 +44,11 @@ export function cellText(params: Record<string, string>, axes: readonly string[]
   return axes.map((a) => levelLabel(a, params[a] ?? '')).join(sep);
 }
 
+/** A cell as a sentence phrase: `with BN (before), at depth=8` ('' when there are no axes). */
+export function cellPhrase(params: Record<string, string>, axes: readonly string[]): string {
+  return axes.map((a) => `${a === BN_AXIS ? 'with' : 'at'} ${levelLabel(a, params[a] ?? '')}`).join(', ');
+}
+
 const SPLIT_NAMES: Record<string, string> = { train: 'train', test: 'test' };
 
 /** A metric column in words: `final_test_acc` -> `final test accuracy`, `test_acc@population` -> `test accuracy (population)`. */

@@ -2,7 +2,7 @@ import { compareMetric } from '../../analysis/compare.js';
 import { MAX_CLAUSES, seedsText, statusClause } from '../clauses.js';
 import { activeAxes, type Contrast, contrastGroups, contrastOf, hasValues, type Layout, levelsOf, type ReportData } from '../data.js';
 import { fmtDiff, fmtDiffCi, sentence } from '../format.js';
-import { cellText } from '../labels.js';
+import { cellPhrase } from '../labels.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
 import { cellPoints, cellPointsChart } from './points.js';
@@ -30,8 +30,8 @@ export function gapSection(data: ReportData): Section | undefined {
   const others = active.filter((a) => a !== BATCH_AXIS);
   const clauses = groups.slice(0, MAX_CLAUSES).map((g) => {
     const { test: t } = compareMetric(g, metric);
-    const where = cellText(g.cell, others, ', ');
-    const prefix = where ? `at ${where}, ` : '';
+    const where = cellPhrase(g.cell, others);
+    const prefix = where ? `${where}, ` : '';
     if (t.nA === 0 || t.nB === 0) return `${prefix}the gap cannot be compared between batch ${small} and ${large} (no ok run on one side)`;
     const ci = Number.isFinite(t.ci.low) ? `95% CI ${fmtDiffCi(metric, t.ci.low, t.ci.high)}` : 'no CI from a single seed';
     const status = statusClause({ ...g, labelA: `batch ${small}`, labelB: `batch ${large}` });

@@ -3,7 +3,7 @@ import { type CiPoint, ciPointsChart } from '../chart-points.js';
 import { MAX_CLAUSES } from '../clauses.js';
 import { activeAxes, cellStats, configValue, contrastOf, hasValues, type ReportData, seriesOf } from '../data.js';
 import { plural, sentence, sig } from '../format.js';
-import { cellText } from '../labels.js';
+import { cellPhrase, cellText } from '../labels.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
 import { BATCH_AXIS } from './gap.js';
@@ -40,10 +40,10 @@ export function noiseSection(data: ReportData): Section | undefined {
     points.push({ panel, x: String(m), series: 'predicted', mean: fin(pred), low: null, high: null, label: '', labelY: null });
     ratios.push(s.mean / pred);
     if (clauses.length < MAX_CLAUSES) {
-      const where = cellText(c.params, active.filter((a) => a !== BATCH_AXIS), ', ');
+      const where = cellPhrase(c.params, active.filter((a) => a !== BATCH_AXIS));
       const ci = Number.isFinite(s.ci.low) ? `95% CI ${sig(s.ci.low)}-${sig(s.ci.high)}, ` : 'no CI from a single seed, ';
       clauses.push(
-        `at batch size ${m}${where ? ` (${where})` : ''}, the measured noise of the BN batch mean was ${sig(s.mean)} (${ci}${plural(s.n, 'seed')}) ` +
+        `at batch size ${m}${where ? ` ${where}` : ''}, the measured noise of the BN batch mean was ${sig(s.mean)} (${ci}${plural(s.n, 'seed')}) ` +
           `vs the predicted ${sig(pred)} (1/sqrt(m) = ${sig(1 / Math.sqrt(m))}), ${sig(s.mean / pred)}x the prediction`,
       );
     }
