@@ -9,9 +9,11 @@ import { reportHtml } from '../report/html.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { inlineSvg, specToSvg, svgToPng } from '../report/render.js';
 
-/** File names of the report and its figure folder (inside the output folder). */
+/** File name of the self-contained HTML report. */
 export const REPORT_HTML = 'report.html';
+/** File name of the Markdown report (figures linked from FIGURES_DIR). */
 export const REPORT_MD = 'report.md';
+/** Folder of the figure files, inside the report's output folder. */
 export const FIGURES_DIR = 'figures';
 
 /** Options of `bn-exp report`. */

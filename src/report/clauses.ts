@@ -29,7 +29,7 @@ export function diffClause(g: ContrastGroup, metric: string, what: string): stri
   const { test: t } = compareMetric(g, metric);
   if (t.nA === 0 || t.nB === 0) {
     const side = t.nA === 0 ? g.labelA : g.labelB;
-    return `${what} cannot be compared: no ${side} run has a value${t.kind === 'paired' ? ' for a seed the other side also has' : ''}`;
+    return `${what} cannot be compared: no run with ${side} has a value${t.kind === 'paired' ? ' for a seed the other side also ran' : ''}`;
   }
   const ci = ciOrWhy(Number.isFinite(t.ci.low), fmtDiffCi(metric, t.ci.low, t.ci.high), Math.min(t.nA, t.nB));
   return (
@@ -53,7 +53,7 @@ export function ratioClause(g: ContrastGroup, metric: string, what: string, less
   const est = logRatio(g.a, g.b, metric);
   if (!Number.isFinite(est.ratio)) {
     const side = est.nA === 0 ? g.labelA : g.labelB;
-    return `${what} cannot be compared: no ${side} run has a positive value`;
+    return `${what} cannot be compared: no run with ${side} has a positive value`;
   }
   const w = ratioWords(est, less, more);
   const ci = ciOrWhy(Number.isFinite(w.low), `of the ratio ${fmtRatioCi(w.low, w.high)}`, Math.min(est.nA, est.nB));

@@ -67,6 +67,13 @@ describe('answers', () => {
     );
   });
 
+  it('says when a side has nothing to compare', () => {
+    const d = data([run('o0', 0, { [BN]: 'off' }, { final_test_acc: 'NaN' }, 'diverged'), run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.8' })]);
+    expect(section(d, 'final')?.answer).toBe(
+      'Final test accuracy cannot be compared: no run with no BN has a value for a seed the other side also ran, and 1 of 1 runs with no BN diverged.',
+    );
+  });
+
   it('describes a single cell without a contrast', () => {
     const d = data([run('a', 0, {}, { final_test_acc: '0.8' }), run('b', 1, {}, { final_test_acc: '0.9' })], { axes: [] });
     // mean 0.85, sd 0.0707, se 0.05, t(0.975, 1) = 12.706 -> 0.85 +- 0.635

@@ -20,9 +20,9 @@ export interface StepSeriesOptions {
   range?: readonly [number, number];
 }
 
-/** `layer 2`, `layer 2 · depth=8`, `depth=8` or ''. */
-function panelName(layer: string | undefined, cell: string): string {
-  const l = layer === undefined ? '' : `layer ${layer}`;
+/** `layer 2`, `layer 4 (output)`, `layer 2 · depth=8`, `depth=8` or ''. */
+function panelName(layer: string | undefined, kind: string | undefined, cell: string): string {
+  const l = layer === undefined ? '' : `layer ${layer}${kind === 'output' ? ' (output)' : ''}`;
   return [l, cell].filter(Boolean).join(' · ');
 }
 
@@ -36,7 +36,7 @@ export function stepSeries(
 ): BandPoint[] {
   const ok = new Map(okRuns(runs).map((r) => [r.run_id ?? '', r]));
   const cellOrder = new Map(groupCells(runs, axes).map((c, i) => [c.key, i]));
-  const groups = new Map<string, { run: CsvRow; layer: string | undefined; step: number; xs: number[] }>();
+  const groups = new Map<string, { run: CsvRow; layer: string | undefined; kind: string | undefined; step: number; xs: number[] }>();
   for (const row of rows) {
     const run = ok.get(row.run_id ?? '');
     if (!run || (opts.keep && !opts.keep(row))) continue;
@@ -47,7 +47,7 @@ export function stepSeries(
     const key = JSON.stringify([cellKeyOf(run, axes), layer ?? '', step]);
     const g = groups.get(key);
     if (g) g.xs.push(x);
-    else groups.set(key, { run, layer, step, xs: [x] });
+    else groups.set(key, { run, layer, kind: row.kind, step, xs: [x] });
   }
   const sorted = [...groups.values()].sort(
     (a, b) =>
@@ -62,7 +62,7 @@ export function stepSeries(
       return y === null || !opts.range ? y : Math.min(opts.range[1], Math.max(opts.range[0], y));
     };
     return {
-      panel: panelName(g.layer, cellText(g.run, opts.panelAxes)),
+      panel: panelName(g.layer, g.kind, cellText(g.run, opts.panelAxes)),
       series: seriesOf(g.run, opts.contrast),
       x: g.step,
       mean: d.mean,
