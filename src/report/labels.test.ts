@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fmtDiff, fmtRatio, fmtRatioCi, fmtValue, sentence } from './format.js';
-import { cellText, fileStem, levelLabel, metricLabel, parseTargetColumn, targetLabel, valueLabel } from './labels.js';
+import { cellPhrase, cellText, fileStem, levelLabel, metricLabel, parseTargetColumn, targetLabel, valueLabel } from './labels.js';
 
 describe('labels', () => {
   it.each([
@@ -28,6 +28,9 @@ describe('labels', () => {
     expect(levelLabel('model.batchNorm', 'after')).toBe('BN (after)');
     expect(cellText({ 'model.depth': '8', 'train.learningRate': '0.1' }, ['model.depth', 'train.learningRate'], ', ')).toBe('depth=8, learningRate=0.1');
     expect(fileStem('final_test_acc@population')).toBe('final_test_acc-at-population');
+    expect(cellPhrase({ 'model.batchNorm': 'off', 'model.depth': '8', 'train.batchSize': '16' }, ['model.depth', 'model.batchNorm', 'train.batchSize'])).toBe(
+      'with no BN, at depth=8 and batchSize=16',
+    );
   });
 });
 

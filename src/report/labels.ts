@@ -44,9 +44,12 @@ export function cellText(params: Record<string, string>, axes: readonly string[]
   return axes.map((a) => levelLabel(a, params[a] ?? '')).join(sep);
 }
 
-/** A cell as a sentence phrase: `with BN (before), at depth=8` ('' when there are no axes). */
+/** A cell as a sentence phrase: `with BN (before), at depth=8 and lr=0.1` ('' when there are no axes). */
 export function cellPhrase(params: Record<string, string>, axes: readonly string[]): string {
-  return axes.map((a) => `${a === BN_AXIS ? 'with' : 'at'} ${levelLabel(a, params[a] ?? '')}`).join(', ');
+  const at = axes.filter((a) => a !== BN_AXIS).map((a) => levelLabel(a, params[a] ?? ''));
+  const parts = axes.includes(BN_AXIS) ? [`with ${levelLabel(BN_AXIS, params[BN_AXIS] ?? '')}`] : [];
+  if (at.length > 0) parts.push(`at ${at.join(' and ')}`);
+  return parts.join(', ');
 }
 
 const SPLIT_NAMES: Record<string, string> = { train: 'train', test: 'test' };

@@ -1,3 +1,4 @@
+import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from './build.js';
 import type { ReportData } from './data.js';
@@ -27,7 +28,12 @@ function data(runs: Row[], extra: Partial<ReportData> = {}): ReportData {
   };
 }
 const run = (id: string, seed: number, params: Row, values: Row, status = 'ok'): Row => ({ run_id: id, seed: String(seed), ...params, status, ...values });
-const section = (d: ReportData, id: string): Section | undefined => buildReport(d).sections.find((s) => s.id === id);
+/** The section `id` of the report of `d`; every figure of that report must compile to Vega on the way. */
+function section(d: ReportData, id: string): Section | undefined {
+  const sections = buildReport(d).sections;
+  for (const f of sections.flatMap((s) => s.figures)) expect(() => compile(f.spec), f.name).not.toThrow();
+  return sections.find((s) => s.id === id);
+}
 
 // BN off vs before, 3 seeds. Steps to 90%: off 300, 400, never; before 100, 100, 150.
 const SPEED = data([
