@@ -29,7 +29,7 @@ const SLOW_TEST = 60_000; // a real training run: ~2-3 s alone, more while other
 
 describe('bn-exp check against the committed CI baseline', () => {
   it('passes a re-run with the same seeds, and writes the seed summaries at the end of run', () => {
-    const run = bnExp(['run', config, '--out', same, '--backend', 'wasm', '--quiet']);
+    const run = bnExp(['run', config, '--out', same, '--backend', 'wasm', '--quiet', '--no-report']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(existsSync(path.join(same, 'summary.csv'))).toBe(true);
@@ -47,7 +47,7 @@ describe('bn-exp check against the committed CI baseline', () => {
   }, SLOW_TEST);
 
   it('catches a deliberately slower model (learning rate 0.1 -> 0.01) with exit 1 and says where', () => {
-    const run = bnExp(['run', config, '--out', slow, '--backend', 'wasm', '--quiet', '--set', 'train.learningRate=0.01']);
+    const run = bnExp(['run', config, '--out', slow, '--backend', 'wasm', '--quiet', '--no-report', '--set', 'train.learningRate=0.01']);
     expect(run.code).toBe(0);
     const check = bnExp(['check', slow, '--baseline', committed]);
     expect(check.code).toBe(1);

@@ -17,8 +17,8 @@ function bnExp(args: string[], cwd = root): { code: number | null; stdout: strin
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'bn-exp-cli-'));
 const quick = path.join(root, 'experiments', 'quick.yaml');
-// A shortened quick experiment: same sweep, fewer steps.
-const short = ['--set', 'train.steps=60', '--set', 'train.evalEvery=20', '--set', 'seeds=1', '--quiet'];
+// A shortened quick experiment: same sweep, fewer steps (the report has its own test: report.test.ts).
+const short = ['--set', 'train.steps=60', '--set', 'train.evalEvery=20', '--set', 'seeds=1', '--quiet', '--no-report'];
 
 describe('bn-exp CLI', () => {
   it('prints its version and help', () => {

@@ -32,6 +32,7 @@ export function buildProgram(): Command {
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread with its own tfjs ("auto" = one per core)', '1')
     .option('--shard <i/n>', 'run only the i-th of n round-robin parts of the run list (1-based; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)')
     .option('-r, --resume', 'continue the result set in the output folder: skip runs it already holds', false)
+    .option('--no-report', 'do not write report.html, report.md and figures/ at the end')
     .action(async (config: string, opts: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(config, opts);
@@ -133,6 +134,28 @@ export function buildProgram(): Command {
     .action(async (config: string, opts: { set: string[]; backend: (typeof BACKENDS)[number] }) => {
       const { identityCommand } = await import('./identity.js');
       await identityCommand(config, opts);
+    });
+
+  program
+    .command('report')
+    .description('write report.html (self-contained), report.md and figures/ (SVG, PNG): each question answered with its uncertainty')
+    .argument('<results>', 'results folder')
+    .option('-o, --out <dir>', 'output folder (default: the results folder)')
+    .action(async (results: string, opts: { out?: string }) => {
+      const { reportCommand } = await import('./report.js');
+      await reportCommand(results, opts);
+    });
+
+  program
+    .command('plot')
+    .description('one quick chart of a metric of runs.csv, curves.csv, layers.csv or landscape.csv, by a swept axis')
+    .argument('<results>', 'results folder')
+    .requiredOption('-m, --metric <column>', 'the column to plot, e.g. test_acc, final_test_acc, q50, loss_band')
+    .option('--by <axis>', 'colour by this swept axis (default: model.batchNorm when swept)')
+    .option('-o, --out <file>', 'output file, .svg or .png (default: <results>/figures/plot-<metric>.svg)')
+    .action(async (results: string, opts: { metric: string; by?: string; out?: string }) => {
+      const { plotCommand } = await import('./plot.js');
+      await plotCommand(results, opts);
     });
 
   return program;

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** `i/n`; when absent, read from the Slurm / Kubernetes environment (see config/shard.ts). */
   shard?: string;
   resume?: boolean;
+  /** Write the report at the end (commander's --no-report sets false). */
+  report?: boolean;
 }
 
 /** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
@@ -231,5 +233,6 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
   if (ctx.done > 0 && !opts.quiet) console.log(`(${ctx.done} runs from before the resume are not in this table)`);
+  if (opts.report !== false) await (await import('./report.js')).reportAfterRun(outDir);
   if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }

@@ -3,6 +3,7 @@ import { stepsToTarget } from '../analysis/convergence.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Plan, RunResult } from '../types.js';
 import { shortValue } from './short-value.js';
+import { sparkline } from './sparkline.js';
 
 function fmt(x: number | undefined, digits: number): string {
   return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits);
@@ -41,5 +42,30 @@ export function printSummary(plan: Plan, results: RunResult[], targets: TargetCo
     return row;
   });
   const lines = pad([header.map((h) => chalk.bold(h)), ...rows]);
-  console.log(['', ...lines, '', `results: ${outDir} (manifest.json, runs.csv, curves.csv)`].join('\n'));
+  console.log(['', ...lines, '', ...lossSparklines(plan, results), `results: ${outDir} (manifest.json, runs.csv, curves.csv)`].join('\n'));
+}
+
+/**
+ * One sparkline per config cell of its train loss over the evaluations (mean over the cell's ok runs),
+ * with the first and last mean; diverged and failed runs are counted, not drawn. Followed by a blank line.
+ */
+export function lossSparklines(plan: Plan, results: readonly RunResult[]): string[] {
+  const cells = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const key = JSON.stringify(plan.axes.map((a) => r.spec.params[a]));
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  const rows = [...cells.values()].map((runs) => {
+    const label = plan.axes.map((a) => `${a.slice(a.lastIndexOf('.') + 1)}=${shortValue(runs[0]!.spec.params[a], 24)}`).join(' ') || 'all runs';
+    const ok = runs.filter((r) => r.status === 'ok');
+    const bySteps = new Map<number, number[]>();
+    for (const r of ok) for (const e of r.curve) bySteps.set(e.step, [...(bySteps.get(e.step) ?? []), e.metrics.train?.loss ?? Number.NaN]);
+    const means = [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([, xs]) => xs.reduce((s, x) => s + x, 0) / xs.length);
+    const lost = runs.length - ok.length;
+    const note = lost > 0 ? chalk.yellow(`  (${lost} of ${runs.length} diverged or failed)`) : '';
+    const line = means.length > 0 ? `${sparkline(means)}  ${fmt(means[0], 3)} -> ${fmt(means.at(-1), 4)}` : chalk.dim('no ok run');
+    return [`  ${label}`, line + note];
+  });
+  if (rows.length === 0) return [];
+  return [chalk.bold('train loss per cell (mean over ok runs, first -> last evaluation):'), ...pad(rows).map((l) => l.trimEnd()), ''];
 }

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readCsv } from '../io/csv.js';
+import { readResultSet } from '../io/result-set.js';
+import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV } from '../io/results.js';
+import { buildReport } from '../report/build.js';
+import type { ReportData } from '../report/data.js';
+import { reportHtml } from '../report/html.js';
+import { reportMarkdown } from '../report/markdown.js';
+import { inlineSvg, specToSvg, svgToPng } from '../report/render.js';
+
+/** File name of the self-contained HTML report. */
+export const REPORT_HTML = 'report.html';
+/** File name of the Markdown report (figures linked from FIGURES_DIR). */
+export const REPORT_MD = 'report.md';
+/** Folder of the figure files, inside the report's output folder. */
+export const FIGURES_DIR = 'figures';
+
+/** Options of `bn-exp report`. */
+export interface ReportOptions {
+  /** Output folder (default: the results folder). */
+  out?: string;
+}
+
+/** Everything the report reads from a results folder; optional files (layers, landscape, shifts) may be absent. */
+export function readReportData(results: string): ReportData {
+  const rs = readResultSet(results);
+  const optional = (file: string): Record<string, string>[] => (existsSync(path.join(rs.dir, file)) ? readCsv(path.join(rs.dir, file)) : []);
+  const m = rs.manifest ?? {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return {
+    name: rs.name,
+    question: text(m.question),
+    description: text(m.description),
+    axes: rs.axes,
+    runs: rs.runs,
+    runsColumns: rs.runsColumns,
+    curves: rs.curves,
+    curvesColumns: rs.curvesColumns,
+    layers: optional(LAYERS_CSV),
+    landscape: optional(LANDSCAPE_CSV),
+    shifts: optional(SHIFTS_CSV),
+    config: typeof m.config === 'object' && m.config !== null ? (m.config as Record<string, unknown>) : {},
+  };
+}
+
+/**
+ * Write report.html (self-contained), report.md and, per figure, figures/<name>.svg, .png and .vl.json
+ * (the Vega-Lite spec with its data) into `opts.out` (default: the results folder).
+ */
+export async function writeReport(results: string, opts: ReportOptions = {}): Promise<{ html: string; md: string; figures: string[] }> {
+  const data = readReportData(results);
+  const dir = opts.out ?? (path.extname(results) === '.csv' ? path.dirname(results) : results);
+  const figDir = path.join(dir, FIGURES_DIR);
+  mkdirSync(figDir, { recursive: true });
+  const report = buildReport(data);
+  const svgs = new Map<string, string>();
+  const written: string[] = [];
+  for (const figure of report.sections.flatMap((s) => s.figures)) {
+    const svg = await specToSvg(figure.spec);
+    svgs.set(figure.name, svg);
+    const base = path.join(figDir, figure.name);
+    writeFileSync(`${base}.svg`, svg);
+    writeFileSync(`${base}.png`, svgToPng(svg));
+    writeFileSync(`${base}.vl.json`, `${JSON.stringify(figure.spec, null, 1)}\n`);
+    written.push(`${base}.svg`);
+  }
+  const html = path.join(dir, REPORT_HTML);
+  writeFileSync(html, reportHtml(report, (name) => inlineSvg(svgs.get(name) ?? '')));
+  const md = path.join(dir, REPORT_MD);
+  writeFileSync(md, reportMarkdown(report, (name) => `${FIGURES_DIR}/${name}.svg`));
+  return { html, md, figures: written };
+}
+
+/** `bn-exp report <results> [--out dir]`: write the report and say where it is. */
+export async function reportCommand(results: string, opts: ReportOptions): Promise<void> {
+  const { html, md, figures } = await writeReport(results, opts);
+  console.log(`wrote ${html}, ${md} and ${figures.length} figures in ${path.dirname(figures[0] ?? path.join(path.dirname(html), FIGURES_DIR))}`);
+}
+
+/** The report at the end of `bn-exp run`: the results are already safe, so a failure here is only a warning. */
+export async function reportAfterRun(outDir: string): Promise<void> {
+  try {
+    const { html } = await writeReport(outDir);
+    console.log(`report: ${html}`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    console.error(`warning: the report could not be written (${why}); the results are complete, retry with: bn-exp report ${outDir}`);
+  }
+}

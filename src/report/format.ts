@@ -1,0 +1,69 @@
+// Numbers and names as the report prints them (pure). Accuracies are printed as percentages, their
+// differences in percentage points; everything else with 3 significant digits.
+
+/** `x` with `digits` significant digits, trailing zeros dropped; '-' for NaN. */
+export function sig(x: number, digits = 3): string {
+  if (Number.isNaN(x)) return '-';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** True for accuracy metrics (fractions in [0, 1], printed as percentages). */
+export function isAccuracy(metric: string): boolean {
+  return /_acc(@|$)/.test(metric);
+}
+
+/** True for step counts (printed as integers). */
+export function isSteps(metric: string): boolean {
+  return metric.startsWith('steps_to_') || metric === 'steps';
+}
+
+/** A value of `metric`: '87.4%' for accuracies, '150' for steps, '0.123' otherwise. */
+export function fmtValue(metric: string, x: number): string {
+  if (Number.isNaN(x)) return '-';
+  if (isAccuracy(metric)) return `${(100 * x).toFixed(1)}%`;
+  if (isSteps(metric)) return String(Math.round(x));
+  return sig(x);
+}
+
+/** A signed difference of `metric`: '+1.2 pp' for accuracies (and the train-test gap), '-0.034' otherwise. */
+export function fmtDiff(metric: string, d: number): string {
+  if (Number.isNaN(d)) return '-';
+  const sign = d > 0 ? '+' : d < 0 ? '-' : '';
+  if (isAccuracy(metric) || metric === 'generalization_gap') return `${sign}${(100 * Math.abs(d)).toFixed(1)} pp`;
+  return `${sign}${sig(Math.abs(d))}`;
+}
+
+/** The two ends of a CI of a difference, 'a to b' in the metric's unit. */
+export function fmtDiffCi(metric: string, low: number, high: number): string {
+  return `${fmtDiff(metric, low)} to ${fmtDiff(metric, high)}`;
+}
+
+/** A ratio as '3.1x' (one decimal from 1 to 10, whole numbers above, two significant digits below 1). */
+export function fmtRatio(r: number): string {
+  if (!Number.isFinite(r)) return '-';
+  if (r >= 10) return `${Math.round(r)}x`;
+  return r >= 1 ? `${r.toFixed(1)}x` : `${sig(r, 2)}x`;
+}
+
+/** A ratio's CI as '2.4-3.9'. */
+export function fmtRatioCi(low: number, high: number): string {
+  return `${fmtRatio(low).slice(0, -1)}-${fmtRatio(high).slice(0, -1)}`;
+}
+
+/** A count with its noun, pluralised: '1 seed', '3 seeds'. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** First letter upper-cased. */
+export function capitalize(s: string): string {
+  return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
+}
+
+/** Clauses joined into one sentence with '; ', capitalised and ended with a full stop. */
+export function sentence(clauses: readonly string[]): string {
+  const text = clauses.filter((c) => c.length > 0).join('; ');
+  return text.length === 0 ? '' : `${capitalize(text)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}

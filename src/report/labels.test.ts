@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { fmtDiff, fmtRatio, fmtRatioCi, fmtValue, sentence } from './format.js';
+import { cellPhrase, cellText, fileStem, levelLabel, metricLabel, parseTargetColumn, targetLabel, valueLabel } from './labels.js';
+
+describe('labels', () => {
+  it.each([
+    ['final_test_acc', 'final test accuracy'],
+    ['test_acc', 'test accuracy'],
+    ['final_n_affine_loss', 'final n_affine loss'],
+    ['final_test_acc@population', 'final test accuracy (population)'],
+    ['steps_to_test_acc_0.85', 'steps to 85% test accuracy'],
+    ['steps_to_train_loss_0.5', 'steps to train loss 0.5'],
+    ['loss_band', 'loss band'],
+  ])('names %s', (metric, label) => {
+    expect(metricLabel(metric)).toBe(label);
+  });
+
+  it('parses target columns and leaves the rest alone', () => {
+    expect(parseTargetColumn('steps_to_test_acc_0.85')).toEqual({ column: 'steps_to_test_acc_0.85', metric: 'test_acc', value: 0.85 });
+    expect(parseTargetColumn('steps_to_target')).toBeUndefined();
+    expect(targetLabel({ metric: 'test_acc', value: 0.9 })).toBe('90% test accuracy');
+  });
+
+  it('labels swept values, levels and cells', () => {
+    expect(valueLabel('[{"name":"a","kind":"mean"},{"kind":"scale"}]')).toBe('a,scale');
+    expect(valueLabel(JSON.stringify([1, 2, 3, 4].map((i) => ({ name: `s${i}` }))))).toBe('s1,s2,... (4)');
+    expect(levelLabel('model.batchNorm', 'off')).toBe('no BN');
+    expect(levelLabel('model.batchNorm', 'after')).toBe('BN (after)');
+    expect(cellText({ 'model.depth': '8', 'train.learningRate': '0.1' }, ['model.depth', 'train.learningRate'], ', ')).toBe('depth=8, learningRate=0.1');
+    expect(fileStem('final_test_acc@population')).toBe('final_test_acc-at-population');
+    expect(cellPhrase({ 'model.batchNorm': 'off', 'model.depth': '8', 'train.batchSize': '16' }, ['model.depth', 'model.batchNorm', 'train.batchSize'])).toBe(
+      'with no BN, at depth=8 and batchSize=16',
+    );
+  });
+});
+
+describe('format', () => {
+  it('prints accuracies as percentages and their differences in points', () => {
+    expect(fmtValue('final_test_acc', 0.8745)).toBe('87.5%');
+    expect(fmtDiff('final_test_acc', -0.0123)).toBe('-1.2 pp');
+    expect(fmtValue('steps_to_test_acc_0.9', 149.6)).toBe('150');
+    expect(fmtValue('loss_band', 0.012345)).toBe('0.0123');
+  });
+
+  it('prints ratios and their intervals', () => {
+    expect(fmtRatio(3.14159)).toBe('3.1x');
+    expect(fmtRatio(21.6)).toBe('22x');
+    expect(fmtRatio(0.5567)).toBe('0.56x');
+    expect(fmtRatioCi(2.44, 3.91)).toBe('2.4-3.9');
+  });
+
+  it('joins clauses into one sentence', () => {
+    expect(sentence(['at depth=2, a', 'at depth=8, b'])).toBe('At depth=2, a; at depth=8, b.');
+    expect(sentence([])).toBe('');
+  });
+});

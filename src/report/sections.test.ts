@@ -1,0 +1,173 @@
+import { compile } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from './build.js';
+import type { ReportData } from './data.js';
+import type { Section } from './section.js';
+
+// Tiny hand-made result sets; every expected number below is worked out by hand in the comment beside it.
+type Row = Record<string, string>;
+const BN = 'model.batchNorm';
+
+function data(runs: Row[], extra: Partial<ReportData> = {}): ReportData {
+  const axes = extra.axes ?? [BN];
+  const cols = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  return {
+    name: 'fixture',
+    question: 'q?',
+    description: '',
+    axes,
+    runs,
+    runsColumns: ['run_id', 'seed', ...axes, 'status', ...cols.filter((c) => !['run_id', 'seed', 'status', ...axes].includes(c))],
+    curves: [],
+    curvesColumns: [],
+    layers: [],
+    landscape: [],
+    shifts: [],
+    config: {},
+    ...extra,
+  };
+}
+const run = (id: string, seed: number, params: Row, values: Row, status = 'ok'): Row => ({ run_id: id, seed: String(seed), ...params, status, ...values });
+/** The section `id` of the report of `d`; every figure of that report must compile to Vega on the way. */
+function section(d: ReportData, id: string): Section | undefined {
+  const sections = buildReport(d).sections;
+  for (const f of sections.flatMap((s) => s.figures)) expect(() => compile(f.spec), f.name).not.toThrow();
+  return sections.find((s) => s.id === id);
+}
+
+// BN off vs before, 3 seeds. Steps to 90%: off 300, 400, never; before 100, 100, 150.
+const SPEED = data([
+  run('o0', 0, { [BN]: 'off' }, { final_test_acc: '0.80', 'steps_to_test_acc_0.9': '300', final_train_loss: '0.3' }),
+  run('o1', 1, { [BN]: 'off' }, { final_test_acc: '0.82', 'steps_to_test_acc_0.9': '400', final_train_loss: '0.3' }),
+  run('o2', 2, { [BN]: 'off' }, { final_test_acc: '0.78', 'steps_to_test_acc_0.9': '', final_train_loss: '0.3' }),
+  run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.90', 'steps_to_test_acc_0.9': '100', final_train_loss: '0.2' }),
+  run('b1', 1, { [BN]: 'before' }, { final_test_acc: '0.91', 'steps_to_test_acc_0.9': '100', final_train_loss: '0.2' }),
+  run('b2', 2, { [BN]: 'before' }, { final_test_acc: '0.89', 'steps_to_test_acc_0.9': '150', final_train_loss: '0.2' }),
+]);
+
+describe('answers', () => {
+  it('states the speed-up as a ratio paired by seed, with its CI and the censored run', () => {
+    // Seeds 0 and 1 reached it on both sides: ratios 3 and 4, geometric mean sqrt(12) = 3.46.
+    // Log scale: mean log(sqrt 12), se = log(4/3)/2, t(0.975, 1) = 12.706 -> exp(log(sqrt 12) -+ 12.706 se) = 0.557, 21.5.
+    expect(section(SPEED, 'speed')?.answer).toBe(
+      'BN (before) reached 90% test accuracy in 3.5x fewer steps than no BN (95% CI 0.56-22, 2 paired seeds where both reached it; no BN: 1 of 3 never reached it).',
+    );
+  });
+
+  it('states the final accuracy difference paired by seed', () => {
+    // Differences +0.10, +0.09, +0.11: mean +0.10, sd 0.01, se 0.01/sqrt(3); t(0.975, 2) = 4.303 -> +-2.5 pp.
+    expect(section(SPEED, 'final')?.answer).toBe(
+      'Final test accuracy was 90.0% with BN (before) vs 80.0% with no BN (+10.0 pp, 95% CI +7.5 pp to +12.5 pp, 3 paired seeds).',
+    );
+  });
+
+  it('says when one seed cannot give a CI, and counts diverged runs', () => {
+    const d = data([
+      run('o0', 0, { [BN]: 'off' }, { final_test_acc: 'NaN' }, 'diverged'),
+      run('o1', 1, { [BN]: 'off' }, { final_test_acc: '0.7' }),
+      run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.8' }),
+      run('b1', 1, { [BN]: 'before' }, { final_test_acc: '0.9' }),
+    ]);
+    expect(section(d, 'final')?.answer).toBe(
+      'Final test accuracy was 90.0% with BN (before) vs 70.0% with no BN (+20.0 pp, no CI from a single seed, 1 paired seed), and 1 of 2 runs with no BN diverged.',
+    );
+  });
+
+  it('says when a side has nothing to compare', () => {
+    const d = data([run('o0', 0, { [BN]: 'off' }, { final_test_acc: 'NaN' }, 'diverged'), run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.8' })]);
+    expect(section(d, 'final')?.answer).toBe(
+      'Final test accuracy cannot be compared: no run with no BN has a value for a seed the other side also ran, and 1 of 1 runs with no BN diverged.',
+    );
+  });
+
+  it('describes a single cell without a contrast', () => {
+    const d = data([run('a', 0, {}, { final_test_acc: '0.8' }), run('b', 1, {}, { final_test_acc: '0.9' })], { axes: [] });
+    // mean 0.85, sd 0.0707, se 0.05, t(0.975, 1) = 12.706 -> 0.85 +- 0.635
+    expect(section(d, 'final')?.answer).toBe('Final test accuracy was 85.0% (95% CI 21.5% to 148.5%, 2 runs).');
+  });
+
+  it('says who reached a target when only one side did', () => {
+    const d = data([
+      run('o0', 0, { [BN]: 'off' }, { 'steps_to_test_acc_0.9': '' }),
+      run('b0', 0, { [BN]: 'before' }, { 'steps_to_test_acc_0.9': '50' }),
+    ]);
+    expect(section(d, 'speed')?.answer).toBe('Only BN (before) reached 90% test accuracy (at step 50 on average; no BN: 1 of 1 never reached it).');
+  });
+});
+
+describe('sections from optional data', () => {
+  it('has only the sections its data can answer', () => {
+    expect(buildReport(SPEED).sections.map((s) => s.id)).toEqual(['speed', 'final']);
+  });
+
+  it('gap vs batch size: from the smallest to the largest batch, per BN level', () => {
+    const B = 'train.batchSize';
+    const runs = [16, 256].flatMap((m) =>
+      ['off', 'before'].flatMap((bn) =>
+        [0, 1].map((seed) => run(`${bn}${m}${seed}`, seed, { [BN]: bn, [B]: String(m) }, { generalization_gap: String(m === 16 ? 0.02 + seed * 0.01 : 0.1 + seed * 0.02), final_test_acc: '0.8' })),
+      ),
+    );
+    const s = section(data(runs, { axes: [BN, B] }), 'gap');
+    expect(s?.figures.map((f) => f.name)).toEqual(['gap-batch-size']);
+    // gaps 0.02, 0.03 -> 0.10, 0.12: differences 0.08, 0.09, mean +8.5 pp; sd 0.00707, se 0.005, t 12.706 -> +-6.4 pp
+    expect(s?.answer).toContain('with BN (before), the generalization gap went from +2.5 pp at batch 16 to +11.0 pp at batch 256 (+8.5 pp, 95% CI +2.1 pp to +14.9 pp, 2 paired seeds)');
+    expect(s?.answer).toMatch(/^With no BN, the generalization gap went from \+2\.5 pp/);
+  });
+
+  it('BN noise: measured against predicted at the config batch size', () => {
+    const runs = [0, 1, 2].map((seed) => run(`b${seed}`, seed, { [BN]: 'before' }, { bn_noise_mean: String(0.12 + 0.01 * seed), bn_noise_pred: '0.125' }));
+    const d = data([run('o0', 0, { [BN]: 'off' }, { bn_noise_mean: 'NaN', bn_noise_pred: 'NaN' }), ...runs], { config: { train: { batchSize: 64 } } });
+    // mean 0.13, sd 0.01, se 0.00577, t(0.975, 2) = 4.303 -> 0.105 to 0.155; 0.13 / 0.125 = 1.04; 1/sqrt(64) = 0.125
+    expect(section(d, 'noise')?.answer).toBe(
+      'At batch size 64 with BN (before), the measured noise of the BN batch mean was 0.13 (95% CI 0.105-0.155, 3 seeds) vs the predicted 0.125 (1/sqrt(m) = 0.125), 1.04x the prediction.',
+    );
+  });
+
+  it('shifts: the largest drop from the clean test accuracy, and what BN changed on that set', () => {
+    const d = data([
+      run('o0', 0, { [BN]: 'off' }, { final_test_acc: '0.8', final_mild_acc: '0.75', final_hard_acc: '0.5' }),
+      run('o1', 1, { [BN]: 'off' }, { final_test_acc: '0.8', final_mild_acc: '0.77', final_hard_acc: '0.6' }),
+      run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.8', final_mild_acc: '0.78', final_hard_acc: '0.7' }),
+      run('b1', 1, { [BN]: 'before' }, { final_test_acc: '0.8', final_mild_acc: '0.78', final_hard_acc: '0.7' }),
+    ], { shifts: [{ run_id: 'o0', shift: 'hard', family: 'covariate' }] });
+    const s = section(d, 'shifts');
+    // drops: mild 0.04 (off), 0.02 (before); hard 0.25 (off), 0.10 (before)
+    expect(s?.answer).toMatch(/^Over 2 shifted sets \(4 set-cell pairs\), accuracy changed by -25\.0 pp to -2\.0 pp from the clean test accuracy; the largest drop was on hard \(covariate shift; no BN\): -25\.0 pp/);
+    expect(s?.answer).toContain('on that set BN (before) scored +15.0 pp vs no BN');
+    expect(s?.table?.rows.find((r) => r[1] === 'hard' && r[0] === 'off')?.[2]).toBe('covariate');
+  });
+
+  it('inference modes: columns named <col>@<mode>, compared with the default within each run', () => {
+    const d = data([
+      run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.80', 'final_test_acc@population': '0.82', 'final_test_acc@batch1': '0.50' }),
+      run('b1', 1, { [BN]: 'before' }, { final_test_acc: '0.80', 'final_test_acc@population': '0.81', 'final_test_acc@batch1': '0.40' }),
+    ]);
+    const s = section(d, 'modes');
+    // batch1 - moving: -0.30, -0.40: mean -35 pp, the largest |effect|
+    expect(s?.answer).toMatch(/^The largest effect of the inference mode was batch1 on test: -35\.0 pp vs moving averages \(95% CI/);
+    expect(JSON.stringify(s?.figures[0]?.spec)).toContain('"population"');
+  });
+
+  it('layer percentiles and drift from layers.csv, answered by the drift summary of runs.csv', () => {
+    const layers: Row[] = [];
+    const runs = ['off', 'before'].flatMap((bn) =>
+      [0, 1].map((seed) => run(`${bn}${seed}`, seed, { [BN]: bn }, { drift_last_layer: String(bn === 'off' ? 0.8 : 0.1 * (seed + 1)) })),
+    );
+    for (const r of runs) {
+      for (const step of [0, 100]) {
+        for (const layer of [1, 2]) {
+          layers.push({ run_id: r.run_id!, step: String(step), layer: String(layer), kind: 'hidden', q15: '-1', q50: String(step / 100), q85: '1', w1_prev: step === 0 ? '' : '0.2', u0_q15: '-1', u0_q50: '0', u0_q85: '1' });
+        }
+        layers.push({ run_id: r.run_id!, step: String(step), layer: '3', kind: 'output', q15: '-9', q50: '0', q85: '9' });
+      }
+    }
+    const d = data(runs, { layers });
+    const p = section(d, 'percentiles');
+    expect(p?.figures.map((f) => f.name)).toEqual(['percentiles-layers', 'percentiles-units']);
+    const values = (p?.figures[0]?.spec as { data: { values: { row: string; q15: number }[] } }).data.values;
+    expect(new Set(values.map((v) => v.row))).toEqual(new Set(['layer 1', 'layer 2'])); // the output layer is left out
+    // drift 0.8, 0.8 vs 0.1, 0.2: ratio of geometric means sqrt(0.02)/0.8 = 0.177 -> 5.7x smaller
+    expect(p?.answer).toMatch(/^The last hidden layer's normalized median drift was 5\.7x smaller with BN \(before\) than with no BN \(geometric means 0\.141 vs 0\.8, 95% CI of the ratio/);
+    expect(section(d, 'drift')?.figures.map((f) => f.name)).toEqual(['layers-w1_prev']);
+  });
+});

@@ -1,0 +1,78 @@
+import { okRuns } from '../../analysis/cells.js';
+import { summarizeCurves, type SummaryRow } from '../../analysis/seed-summary.js';
+import { describe } from '../../analysis/stats.js';
+import { type BandPoint, bandChart } from '../chart-band.js';
+import { diffClause, perGroup, statusClause } from '../clauses.js';
+import { activeAxes, clipped, type Contrast, contrastGroups, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
+import { capitalize, fmtValue, plural, sentence } from '../format.js';
+import { axisName, cellText, metricLabel } from '../labels.js';
+import type { Figure, Section } from '../section.js';
+
+/** Band points of one curve metric from curves_summary rows (mean and t CI over the ok runs at each step). */
+export function curvePoints(
+  rows: readonly SummaryRow[],
+  metric: string,
+  axes: readonly string[],
+  contrast: Contrast | undefined,
+  panelAxes: readonly string[],
+): BandPoint[] {
+  return rows
+    .map((r) => {
+      const params = Object.fromEntries(axes.map((a) => [a, String(r[a] ?? '')]));
+      return {
+        panel: cellText(params, panelAxes),
+        series: seriesOf(params, contrast),
+        x: numOf(r.step),
+        mean: numOf(r[`${metric}_mean`]),
+        low: clipped(metric, numOf(r[`${metric}_ci_low`])),
+        high: clipped(metric, numOf(r[`${metric}_ci_high`])),
+      };
+    })
+    .filter((p) => Number.isFinite(p.mean));
+}
+
+/** Convergence curves per cell: mean test accuracy and train loss over steps with a CI band over seeds. */
+export function convergenceSection(data: ReportData): Section | undefined {
+  const metrics = ['test_acc', 'train_loss'].filter((m) => data.curvesColumns.includes(m));
+  if (data.curves.length === 0 || metrics.length === 0) return undefined;
+  const contrast = contrastOf(data);
+  const others = activeAxes(data).filter((a) => a !== contrast?.axis);
+  const rows = summarizeCurves(data.runs, data.curves, data.axes, metrics);
+  const notOk = data.runs.length - okRuns(data.runs).length;
+  const figures: Figure[] = metrics.map((m) => ({
+    name: `curves-${m}`,
+    caption:
+      `Mean ${metricLabel(m)} over the seeds of each cell at each evaluation (inference mode); shaded: 95% t CI of the mean ` +
+      `over seeds (absent where only one run is left; clipped to ${m.endsWith('_acc') ? '[0, 1]' : '>= 0'}).` +
+      (notOk > 0 ? ` ${plural(notOk, 'run')} that diverged or failed ${notOk === 1 ? 'is' : 'are'} left out.` : ''),
+    spec: bandChart(curvePoints(rows, m, data.axes, contrast, others), {
+      title: `${capitalize(metricLabel(m))} during training`,
+      description: `curves of ${m} per config cell`,
+      xTitle: 'step',
+      yTitle: metricLabel(m),
+      seriesTitle: contrast ? axisName(contrast.axis) : 'runs',
+      series: seriesOrder(contrast),
+    }),
+  }));
+  const auc = data.runsColumns.includes('auc_train_loss') ? 'auc_train_loss' : 'final_train_loss';
+  const what = auc === 'auc_train_loss' ? 'the time-averaged train loss' : 'the final train loss';
+  let clauses: string[];
+  if (contrast) {
+    const groups = contrastGroups(data, contrast);
+    clauses = perGroup(groups, others, (g) => [diffClause(g, auc, what), statusClause(g)].filter(Boolean).join(', and '));
+  } else {
+    const d = describe(okRuns(data.runs).map((r) => numOf(r[auc])).filter(Number.isFinite));
+    const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(auc, d.ci.low)} to ${fmtValue(auc, d.ci.high)}, ` : 'no CI from a single run, ';
+    clauses = [`${what} was ${fmtValue(auc, d.mean)} (${ci}${plural(d.n, 'run')})${notOk > 0 ? `; ${notOk} of ${data.runs.length} runs diverged or failed` : ''}`];
+  }
+  return {
+    id: 'convergence',
+    title: 'Convergence curves',
+    answer: sentence(clauses),
+    figures,
+    notes:
+      auc === 'auc_train_loss'
+        ? ['Time-averaged train loss: the area under the train-loss curve divided by the steps (auc_train_loss in runs.csv); lower means the loss came down sooner.']
+        : [],
+  };
+}
