@@ -8,6 +8,7 @@ import type { ReportData } from '../report/data.js';
 import { reportHtml } from '../report/html.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { inlineSvg, specToSvg, svgToPng } from '../report/render.js';
+import { compactObjectLevels } from '../report/labels.js';
 
 /** File name of the self-contained HTML report. */
 export const REPORT_HTML = 'report.html';
@@ -33,7 +34,7 @@ export function readReportData(results: string): ReportData {
     question: text(m.question),
     description: text(m.description),
     axes: rs.axes,
-    runs: rs.runs,
+    runs: compactObjectLevels(rs.runs, rs.axes),
     runsColumns: rs.runsColumns,
     curves: rs.curves,
     curvesColumns: rs.curvesColumns,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fmtDiff, fmtRatio, fmtRatioCi, fmtValue, sentence } from './format.js';
 import { cellPhrase, cellText, fileStem, levelLabel, metricLabel, parseTargetColumn, targetLabel, valueLabel } from './labels.js';
+import { compactObjectLevels } from './labels.js';
 
 describe('labels', () => {
   it.each([
@@ -52,5 +53,25 @@ describe('format', () => {
   it('joins clauses into one sentence', () => {
     expect(sentence(['at depth=2, a', 'at depth=8, b'])).toBe('At depth=2, a; at depth=8, b.');
     expect(sentence([])).toBe('');
+  });
+});
+
+describe('compactObjectLevels', () => {
+  it('shows only the keys that differ between the levels of a mapping-valued axis', () => {
+    const runs = [
+      { run_id: 'a', model: '{"depth":4,"batchNorm":"off"}', seed: '0' },
+      { run_id: 'b', model: '{"depth":4,"batchNorm":"off","dropout":0.3}', seed: '0' },
+      { run_id: 'c', model: '{"depth":4,"batchNorm":"before","ghostBatchSize":16}', seed: '0' },
+      { run_id: 'd', model: '{"depth":4,"batchNorm":"off"}', seed: '1' },
+    ];
+    expect(compactObjectLevels(runs, ['model']).map((r) => r.model)).toEqual([
+      '{batchNorm=off}',
+      '{batchNorm=off, dropout=0.3}',
+      '{batchNorm=before, ghostBatchSize=16}',
+      '{batchNorm=off}',
+    ]);
+    // Plain values and shift lists are left alone.
+    const plain = [{ run_id: 'a', depth: '2' }, { run_id: 'b', depth: '8' }];
+    expect(compactObjectLevels(plain, ['depth'])).toEqual(plain);
   });
 });

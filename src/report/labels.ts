@@ -93,3 +93,40 @@ export function targetLabel(t: { metric: string; value: number }): string {
 export function fileStem(text: string): string {
   return text.replace(/@/g, '-at-').replace(/[^A-Za-z0-9._-]+/g, '_');
 }
+
+/**
+ * Runs whose object-valued sweep levels (whole mappings such as `model: [{depth: 4, batchNorm: off}, ...]`)
+ * are rewritten as `key=value` text of only the keys that differ between that axis's levels, e.g.
+ * `{batchNorm=before, ghostBatchSize=16}`, so labels stay short; levels that would collide keep their JSON.
+ */
+export function compactObjectLevels<R extends Record<string, string>>(runs: readonly R[], axes: readonly string[]): R[] {
+  const rename = new Map<string, Map<string, string>>();
+  for (const axis of axes) {
+    const texts = [...new Set(runs.map((r) => r[axis] ?? ''))];
+    const objects = texts.map((t) => {
+      if (!t.startsWith('{')) return undefined;
+      try {
+        const v = JSON.parse(t) as unknown;
+        return typeof v === 'object' && v !== null && !Array.isArray(v) && !('name' in v) && !('kind' in v)
+          ? (v as Record<string, unknown>)
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    if (texts.length < 2 || objects.some((o) => o === undefined)) continue;
+    const objs = objects as Record<string, unknown>[];
+    const keys = [...new Set(objs.flatMap((o) => Object.keys(o)))];
+    const varying = keys.filter((k) => new Set(objs.map((o) => JSON.stringify(o[k]))).size > 1);
+    const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+    const labels = objs.map((o) => `{${varying.filter((k) => k in o).map((k) => `${k}=${show(o[k])}`).join(', ')}}`);
+    if (new Set(labels).size !== labels.length || labels.includes('{}')) continue;
+    rename.set(axis, new Map(texts.map((t, i) => [t, labels[i]!])));
+  }
+  if (rename.size === 0) return [...runs];
+  return runs.map((r) => {
+    const copy: Record<string, string> = { ...r };
+    for (const [axis, m] of rename) copy[axis] = m.get(r[axis] ?? '') ?? copy[axis]!;
+    return copy as R;
+  });
+}
