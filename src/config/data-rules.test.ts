@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
 import { shiftNames } from './data-rules.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from './load.js';
 import { SyntheticDataSchema } from './schema.js';
+import { configIssues } from '../testing/config.js';
 
 const FILE = 'exp.yaml';
 const parse = (yaml: string) => parseExperiment(`name: t\n${yaml.includes('train:') ? '' : 'train: {steps: 100}\n'}${yaml}`, FILE);
 
-function issuesOf(yaml: string): string[] {
-  try {
-    parse(yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n');
-    throw e;
-  }
-  return [];
-}
+const issuesOf = (yaml: string): string[] => configIssues(() => parse(yaml));
 
 describe('shiftNames', () => {
   it.each([

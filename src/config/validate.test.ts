@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
 import { parseExperiment } from './load.js';
 import { ExperimentSchema } from './schema.js';
 import { validateExperiment } from './validate.js';
+import { configIssues } from '../testing/config.js';
 
 const FILE = 'exp.yaml';
 
-function issuesOf(yaml: string, overrides: string[] = []): string[] {
-  try {
-    parseExperiment(`name: t\n${yaml}`, FILE, overrides);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n');
-    throw e;
-  }
-  return [];
-}
+const issuesOf = (yaml: string, overrides: string[] = []): string[] => configIssues(() => parseExperiment(`name: t\n${yaml}`, FILE, overrides));
 
 describe('cross-field rules', () => {
   // Each line must read "exp.yaml: <path>: <message...>"; `message` is a substring.

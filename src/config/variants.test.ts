@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
 import { extraModes, modeLabel, modeSplits } from './eval-modes.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from './load.js';
 import { EvalSchema } from './schema.js';
+import { configIssues } from '../testing/config.js';
 
 const FILE = 'exp.yaml';
 const parse = (yaml: string) => parseExperiment(`name: t\ntrain: {steps: 100}\n${yaml}`, FILE);
 
-function issuesOf(yaml: string): string[] {
-  try {
-    parse(yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n');
-    throw e;
-  }
-  return [];
-}
+const issuesOf = (yaml: string): string[] => configIssues(() => parse(yaml));
 
 describe('BN variant keys', () => {
   it('default to plain BN; switches and their settings can be swept', () => {

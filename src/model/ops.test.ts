@@ -4,19 +4,9 @@ import { oneHot } from '../data/onehot.js';
 import { Rng } from '../data/rng.js';
 import { selectBackend } from '../train/backend.js';
 import { batchNormTrain, linear, softmaxCrossEntropy, type BatchMoments } from './ops.js';
+import { maxAbsDiff, randn } from '../testing/numeric.js';
 
-function randn(rng: Rng, n: number, mean = 0, std = 1): Float32Array {
-  const a = new Float32Array(n);
-  rng.fillNormal(a, mean, std);
-  return a;
-}
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 /**
  * The backward pass of Ioffe & Szegedy (2015) Sec. 3, written out "before simplification" in float64

@@ -7,17 +7,9 @@ import { buildMlp, disposeMlp, trainableVariables } from './mlp.js';
 import { updateMovingStats } from './moving.js';
 import { batchNormGhost, batchNormTrain, batchRenormTrain, type BatchMoments } from './ops.js';
 import { renormLimits } from './variants.js';
+import { maxAbsDiff, randn } from '../testing/numeric.js';
 
-function randn(rng: Rng, n: number, mean = 0, std = 1): Float32Array {
-  return rng.fillNormal(new Float32Array(n), mean, std);
-}
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 /** Value and (dx, dγ, dβ) of Σ dy ⊙ f(x, γ, β). */
 function valueAndGrads(

@@ -7,17 +7,9 @@ import { buildMlp, disposeMlp, estimateBnStats, forwardBatchStats, forwardInfer,
 import { selectBackend } from './backend.js';
 import { batchOrder, ModeEvaluator, onlineMoments, populationMoments } from './eval-modes.js';
 import type { EvalSet } from './evaluate.js';
+import { maxAbsDiff, randn } from '../testing/numeric.js';
 
-function randn(rng: Rng, n: number, mean = 0, std = 1): Float32Array {
-  return rng.fillNormal(new Float32Array(n), mean, std);
-}
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 /** A small BN model with random γ, β and moving statistics (so no mode coincides by accident). */
 function model(overrides: Record<string, unknown>, features: number, classes: number, seed: number): Mlp {
