@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng.js';
-import { meanMedian, quantileSorted, sortedColumn, sortFloat32, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
+import { columnStats, columnW1, meanMedian, quantileSorted, sortColumns, sortFloat32, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
 
 describe('layer statistics against hand-computed values', () => {
   it.each([
@@ -37,11 +37,38 @@ describe('layer statistics against hand-computed values', () => {
     }
   });
 
-  it('sorts one column of a row-major matrix', () => {
-    // [[3, 1], [1, 5], [2, 0]] -> column 0 = [1, 2, 3], column 1 = [0, 1, 5]
-    const m = Float32Array.from([3, 1, 1, 5, 2, 0]);
-    expect(Array.from(sortedColumn(m, 3, 2, 0))).toEqual([1, 2, 3]);
-    expect(Array.from(sortedColumn(m, 3, 2, 1))).toEqual([0, 1, 5]);
+  it('sorts the columns of a column-major buffer in place, only the first `units`', () => {
+    // columns [3, 1, 2], [1, 5, 0], [9, 8, 7]; the third is left alone
+    const m = Float32Array.from([3, 1, 2, 1, 5, 0, 9, 8, 7]);
+    expect(Array.from(sortColumns(m, 3, 2))).toEqual([1, 2, 3, 0, 1, 5, 9, 8, 7]);
+  });
+
+  it('sorts NaNs last, on both the native and the radix path', () => {
+    for (const n of [5, 300]) {
+      const a = Float32Array.from({ length: n }, (_, i) => (i % 2 ? -i : i));
+      a[1] = NaN;
+      a[3] = -NaN;
+      new Uint32Array(a.buffer)[4] = 0xffc00000; // the negative quiet NaN that x86 arithmetic produces
+      sortFloat32(a);
+      expect(Array.from(a.subarray(n - 3)).every(Number.isNaN)).toBe(true);
+      expect(Array.from(a.subarray(0, n - 3)).every((v, i, xs) => i === 0 || xs[i - 1]! <= v)).toBe(true);
+    }
+  });
+
+  it('column statistics equal unitStats column by column, and W1 of equal-size columns equals the general W1', () => {
+    const rng = Rng.derive(9, 'columns');
+    const n = 50;
+    const a = sortColumns(Float32Array.from({ length: 3 * n }, () => rng.normal()), n, 3);
+    const b = sortColumns(Float32Array.from({ length: 3 * n }, () => 2 * rng.normal() + 1), n, 3);
+    const stats = columnStats(a, n, 3);
+    const w1 = columnW1(a, b, n, 3);
+    for (let u = 0; u < 3; u++) {
+      const col = a.subarray(u * n, (u + 1) * n);
+      const one = unitStats(col);
+      for (const k of ['mean', 'std', 'q15', 'q50', 'q85', 'skew', 'kurt'] as const) expect(stats[k][u]).toBe(one[k]);
+      expect(stats.q50[u]).toBeCloseTo(quantileSorted(col, 0.5), 12);
+      expect(w1[u]).toBeCloseTo(wasserstein1Sorted(col, b.subarray(u * n, (u + 1) * n)), 6);
+    }
   });
 
   it.each([
@@ -56,6 +83,14 @@ describe('layer statistics against hand-computed values', () => {
 
   it('mean and median over units', () => {
     expect(meanMedian([3, 1, 2, 10])).toEqual({ mean: 4, median: 2.5 });
+    expect(meanMedian([3, NaN, 1])).toEqual({ mean: NaN, median: NaN });
+    const rng = Rng.derive(8, 'median');
+    for (const n of [1, 2, 3, 64, 65, 257]) {
+      const xs = Array.from({ length: n }, () => (rng.uniform() < 0.2 ? 1 : rng.normal())); // with ties
+      const sorted = [...xs].sort((a, b) => a - b);
+      const want = n % 2 ? sorted[n >> 1]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+      expect(meanMedian(xs).median).toBe(want);
+    }
   });
 
   it('drift of a median path (SCIENCE.md 1.4)', () => {

@@ -23,7 +23,7 @@ export interface FeatureStats {
 }
 
 /** Moments of `count` values read at `start`, `start + stride`, ... */
-function stridedMoments(values: ArrayLike<number>, start: number, stride: number, count: number): Moments {
+export function stridedMoments(values: ArrayLike<number>, start: number, stride: number, count: number): Moments {
   let sum = 0;
   for (let i = 0, k = start; i < count; i++, k += stride) sum += values[k] as number;
   const mean = sum / count;

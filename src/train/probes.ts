@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  meanMedian,
-  sortedColumn,
-  unitDrift,
-  unitStats,
-  wasserstein1Sorted,
-  type UnitStats,
-} from '../analysis/layer-stats.js';
+import { columnStats, columnW1, meanMedian, sortColumns, unitDrift, type ColumnStats } from '../analysis/layer-stats.js';
+import { bnNoise } from '../analysis/bn-noise.js';
+import { bnGaps, l2Distance, l2Norm } from '../analysis/vectors.js';
 import { PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../analysis/probe-columns.js';
 import type { ProbesConfig } from '../config/schema.js';
 import { forwardTrain, type LayerNoise, type Mlp } from '../model/mlp.js';
@@ -16,7 +11,9 @@ import type { StepCapture } from './step.js';
 /*
  * Per-layer probes (layers.csv, landscape.csv), SCIENCE.md 1.4, 2.3, 2.4, 3.3. Probes never change
  * training: they read the model, and every temporary change of a variable is undone bit-exactly before
- * the real step. Tensors are pulled to JS with one sync before and one after a probed step.
+ * the real step. Everything a probe needs is pulled to JS once, after the probed step; the statistics
+ * (percentiles, moments, norms, BN gaps) are computed there from the raw values rather than by a few
+ * kernels per number, because on wasm each kernel launch costs more than the arithmetic it does.
  */
 
 type Row = Record<string, number | string>;
@@ -26,24 +23,24 @@ const MAX_UNITS = 256;
 /** |pre-activation| beyond which a sigmoid / tanh unit counts as saturated (σ' < 0.018, tanh' < 0.071). */
 const SATURATION: Partial<Record<Mlp['config']['activation'], number>> = { sigmoid: 4, tanh: 2 };
 
-/** Tensors to pull in one sync, by name; `pull` returns their values as Float32Arrays. */
+/**
+ * Tensors to read in one go after the probed step, by name; `run` returns their values as Float32Arrays
+ * and disposes what it was given. A variable is cloned when added (the clone shares its data, no copy),
+ * so the value read is the one at that moment and the variable itself is never disposed.
+ */
 class Pull {
   private readonly items: [string, tf.Tensor][] = [];
   add(name: string, t: tf.Tensor): void {
-    this.items.push([name, tf.keep(tf.clone(t))]); // a clone, so variables are never disposed here
+    this.items.push([name, tf.keep(t instanceof tf.Variable ? tf.clone(t) : t)]);
   }
   async run(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
-    if (this.items.length === 0) return out;
-    const flat = tf.tidy(() => tf.concat(this.items.map(([, t]) => tf.reshape(tf.cast(t, 'float32'), [-1]))));
-    const values = (await flat.data()) as Float32Array;
-    flat.dispose();
-    let offset = 0;
-    for (const [name, t] of this.items) {
-      out.set(name, values.subarray(offset, offset + t.size));
-      offset += t.size;
+    const values = await Promise.all(this.items.map(([, t]) => t.data<'float32'>()));
+    this.items.forEach(([name, t], i) => {
+      const v = values[i]!;
+      out.set(name, v instanceof Float32Array ? v : Float32Array.from(v));
       t.dispose();
-    }
+    });
     return out;
   }
 }
@@ -70,10 +67,11 @@ export class LayerProber {
   readonly rows: Row[] = [];
   readonly landscapeRows: Row[] = [];
   private readonly groups: ParamGroup[];
-  private prevSorted: Float32Array[][] | undefined;
-  private prevStats: UnitStats[][] | undefined;
-  /** Per layer, per unit: the percentile path over probes at or after burn-in. */
-  private readonly paths: { q15: number; q50: number; q85: number }[][][];
+  /** Per layer, the previous probe's sorted columns and statistics (for W1 and the median's change). */
+  private prevSorted: Float32Array[] | undefined;
+  private prevStats: ColumnStats[] | undefined;
+  /** Per layer, per probe at or after burn-in: every unit's q15, q50, q85 (the percentile paths). */
+  private readonly paths: { q15: Float64Array; q50: Float64Array; q85: Float64Array }[][];
   private readonly ics: { rel: number; cos: number }[] = [];
   private readonly noise: number[] = [];
 
@@ -116,20 +114,24 @@ export class LayerProber {
     const ics = cfg.icsEvery > 0 && step % cfg.icsEvery === 0;
     const landscape = cfg.landscapeEvery > 0 && step % cfg.landscapeEvery === 0;
     const pull = new Pull();
-    const old = snapshot(vars); // W_t (clones share data: free until the optimizer writes new values)
-    const wOld = snapshot(groups.map((g) => g.w)); // also frozen ones (trainOnly)
+    const old = ics || landscape ? snapshot(vars) : []; // W_t (clones share data: free until the optimizer writes new values)
     // Hidden layers' moving statistics first (indexed below), then the input BN's.
     const movingVars = [
       ...mlp.hidden.flatMap((l) => (l.bn ? [l.bn.movingMean, l.bn.movingVar] : [])),
       ...(mlp.inputBn ? [mlp.inputBn.movingMean, mlp.inputBn.movingVar] : []),
     ];
-    const movingOld = snapshot(movingVars);
+    const renorm = (ics || landscape) && mlp.renormLimits !== undefined;
+    const movingOld = renorm ? snapshot(movingVars) : [];
     const probeX = this.probeX;
     if (cfg.training) {
+      // Values at W_t: weights (also frozen ones, for the update ratio), γ, β and the moving statistics.
+      for (const grp of groups) pull.add(`w_old${grp.layer}`, grp.w);
       mlp.hidden.forEach((layer, l) => {
         if (!layer.bn) return;
-        pull.add(`gamma${l + 1}`, layer.bn.gamma); // γ, β at W_t
+        pull.add(`gamma${l + 1}`, layer.bn.gamma);
         pull.add(`beta${l + 1}`, layer.bn.beta);
+        pull.add(`moving_mean${l + 1}`, layer.bn.movingMean);
+        pull.add(`moving_var${l + 1}`, layer.bn.movingVar);
       });
     }
 
@@ -138,53 +140,40 @@ export class LayerProber {
         const logits = forwardTrain(mlp, probeX, {
           ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[0]) } : {}),
           wholeBatch: true, // the probe set is one batch, also with ghost BN
-          onPreActivation: (l, a) => pull.add(`pre${l + 1}`, a),
+          onPreActivation: (l, a) => pull.add(`pre${l + 1}`, tf.transpose(a)), // [units, rows]: columns contiguous
           onBnInput: (l, z) => {
-            const noise = this.bnNoise(z);
-            if (noise) {
-              pull.add(`noise_mean${l + 1}`, noise.mean);
-              pull.add(`noise_var${l + 1}`, noise.variance);
-            }
+            if (z.shape[0] >= 2 * this.batchSize) pull.add(`bn_in${l + 1}`, z); // BN noise needs 2+ batches
           },
         });
-        pull.add(`pre${groups.length}`, logits);
+        pull.add(`pre${groups.length}`, tf.transpose(logits));
       });
     }
 
     const cap = takeStep();
     const next = ics || landscape ? snapshot(vars) : []; // W_{t+1}
     // Batch Renorm reads the moving statistics: the ICS and landscape passes see the step's (W_t's).
-    const renorm = (ics || landscape) && mlp.renormLimits !== undefined;
     const movingNext = renorm ? snapshot(movingVars) : [];
     if (renorm) restore(movingVars, movingOld);
+    if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, tf.transpose(a)));
+    if (cfg.training) {
+      for (const grp of groups) {
+        pull.add(`w_new${grp.layer}`, grp.w);
+        const grad = cap.grads[grp.w.name]; // absent for a frozen W
+        if (grad) pull.add(`grad${grp.layer}`, grad);
+      }
+      cap.moments.forEach((m, l) => {
+        if (!m || !mlp.hidden[l]?.bn) return;
+        pull.add(`batch_mean${l + 1}`, m.mean);
+        pull.add(`batch_var${l + 1}`, m.variance);
+      });
+    }
     tf.tidy(() => {
-      if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, a));
       let offset = 0;
       const start = groups.map((grp) => {
         const s0 = offset;
         offset += grp.vars.length;
         return s0;
       });
-      if (cfg.training) {
-        groups.forEach((grp, gi) => {
-          const w0 = wOld[gi]!;
-          const grad = cap.grads[grp.w.name]; // absent for a frozen W
-          pull.add(`w_norm${grp.layer}`, norm(w0));
-          if (grad) pull.add(`grad_norm${grp.layer}`, norm(grad));
-          pull.add(`update${grp.layer}`, tf.div(norm(tf.sub(grp.w, w0)), norm(w0)));
-        });
-        let k = 0;
-        mlp.hidden.forEach((layer, l) => {
-          const m = cap.moments[l];
-          if (!layer.bn) return;
-          const [mMean, mVar] = [movingOld[k]!, movingOld[k + 1]!];
-          k += 2;
-          if (!m) return;
-          const sd = tf.sqrt(tf.add(mVar, mlp.config.bnEpsilon));
-          pull.add(`bn_mean_gap${l + 1}`, tf.mean(tf.div(tf.abs(tf.sub(m.mean, mMean)), sd)));
-          pull.add(`bn_var_ratio${l + 1}`, tf.mean(tf.div(m.variance, mVar)));
-        });
-      }
       if (ics) {
         // Santurkar Def. 2.1: G'_i = the gradient of W_i on the same batch after layers < i took their
         // real update (layers >= i at their old values); G_i = the gradient the step applied.
@@ -215,15 +204,14 @@ export class LayerProber {
       }
     });
     if (renorm) restore(movingVars, movingNext);
-    tf.dispose([...old, ...wOld, ...movingOld, ...next, ...movingNext, cap.loss, ...Object.values(cap.grads), ...cap.preActivations]);
+    const values = await pull.run(); // before the step's own tensors are disposed: some are read here
+    tf.dispose([...old, ...movingOld, ...next, ...movingNext, cap.loss, ...Object.values(cap.grads), ...cap.preActivations]);
     for (const m of cap.moments) if (m) tf.dispose([m.mean, m.variance]);
 
-    const values = await pull.run();
     const rows = this.layerRows(step, values);
     const v = (key: string): number => values.get(key)?.[0] ?? NaN;
     for (const row of rows) {
       const l = row.layer as number;
-      if (cfg.training) row.update_ratio = v(`update${l}`);
       if (ics) {
         const g = v(`ics_g${l}`);
         row.ics_l2 = v(`ics_l2${l}`);
@@ -246,27 +234,6 @@ export class LayerProber {
   }
 
   /**
-   * BN noise of one BN layer on the probe set: the std over disjoint chunks of `batchSize` rows of
-   * (μ_B − μ_pop)/σ_pop and of σ²_B/σ²_pop, averaged over units (SCIENCE.md 3.3).
-   */
-  private bnNoise(z: tf.Tensor2D): { mean: tf.Scalar; variance: tf.Scalar } | undefined {
-    const m = this.batchSize;
-    const chunks = Math.floor(z.shape[0] / m);
-    if (chunks < 2) return undefined;
-    const pop = tf.moments(z, 0);
-    const sd = tf.sqrt(pop.variance);
-    const zc = tf.reshape(tf.slice(z, 0, chunks * m), [chunks, m, z.shape[1]]);
-    const batch = tf.moments(zc, 1);
-    // Sample std over the chunks (Bessel-corrected: there are few chunks), then the mean over units.
-    const stdOverChunks = (t: tf.Tensor): tf.Scalar =>
-      tf.mean(tf.sqrt(tf.mul(tf.moments(t, 0).variance, chunks / (chunks - 1)))) as tf.Scalar;
-    return {
-      mean: stdOverChunks(tf.div(tf.sub(batch.mean, pop.mean), sd)),
-      variance: stdOverChunks(tf.div(batch.variance, pop.variance)),
-    };
-  }
-
-  /**
    * The sampling-theory prediction of bn_noise_mean: 1/sqrt(m), times the finite-population correction
    * sqrt((N − m)/(N − 1)) because the chunks are drawn without replacement from the N probe examples.
    */
@@ -280,8 +247,8 @@ export class LayerProber {
   private layerRows(step: number, values: Map<string, Float32Array>): Row[] {
     const { cfg, mlp, groups } = this;
     const n = this.probeRows();
-    const sortedNow: Float32Array[][] = [];
-    const statsNow: UnitStats[][] = [];
+    const sortedNow: Float32Array[] = [];
+    const statsNow: ColumnStats[] = [];
     const rows = groups.map((grp, gi): Row => {
       const l = grp.layer;
       const hidden = l <= mlp.hidden.length;
@@ -291,12 +258,12 @@ export class LayerProber {
       if (pre) {
         const width = pre.length / n;
         const units = Math.min(width, MAX_UNITS);
-        const sorted = Array.from({ length: units }, (_, u) => sortedColumn(pre, n, width, u));
-        const stats = sorted.map(unitStats);
+        const sorted = sortColumns(pre, n, units); // pulled transposed: [units, rows], column u at u * n
+        const stats = columnStats(sorted, n, units);
         sortedNow[gi] = sorted;
         statsNow[gi] = stats;
         for (const k of STAT_KEYS) {
-          const agg = meanMedian(stats.map((s) => s[k]));
+          const agg = meanMedian(stats[k]);
           row[STAT_COLUMN[k]] = agg.mean;
           row[`${STAT_COLUMN[k]}_med`] = agg.median;
         }
@@ -304,37 +271,55 @@ export class LayerProber {
         const limit = hidden ? SATURATION[act] : undefined;
         if (limit !== undefined) {
           let sat = 0;
-          for (const col of sorted) for (const a of col) if (Math.abs(a) > limit) sat++;
+          for (let i = 0; i < units * n; i++) if (Math.abs(sorted[i]!) > limit) sat++;
           row.saturated_frac = sat / (units * n);
         }
-        if (hidden && act === 'relu') row.dead_frac = sorted.filter((col) => col[n - 1]! <= 0).length / units;
+        if (hidden && act === 'relu') {
+          let dead = 0;
+          for (let u = 0; u < units; u++) if (sorted[u * n + n - 1]! <= 0) dead++; // the column's maximum
+          row.dead_frac = dead / units;
+        }
         const prev = this.prevSorted?.[gi];
         const prevStats = this.prevStats?.[gi];
         if (prev && prevStats) {
           // W1 between successive probes of a unit, in units of the unit's previous std.
-          const w1 = sorted.map((col, u) => wasserstein1Sorted(col, prev[u]!) / prevStats[u]!.std).filter(Number.isFinite);
-          row.w1_prev = meanMedian(w1).mean;
-          const dq = stats.map((s, u) => Math.abs(s.q50 - prevStats[u]!.q50) / ((s.q85 - s.q15 + prevStats[u]!.q85 - prevStats[u]!.q15) / 2));
+          const w1 = columnW1(sorted, prev, n, units);
+          const rel: number[] = [];
+          const dq: number[] = [];
+          for (let u = 0; u < units; u++) {
+            rel.push(w1[u]! / prevStats.std[u]!);
+            const spread = (stats.q85[u]! - stats.q15[u]! + prevStats.q85[u]! - prevStats.q15[u]!) / 2;
+            dq.push(Math.abs(stats.q50[u]! - prevStats.q50[u]!) / spread);
+          }
+          row.w1_prev = meanMedian(rel.filter(Number.isFinite)).mean;
           row.q50_change = meanMedian(dq.filter(Number.isFinite)).mean;
         }
-        if (step >= cfg.burnIn) {
-          const paths = this.paths[gi]!;
-          stats.forEach((s, u) => (paths[u] ??= []).push({ q15: s.q15, q50: s.q50, q85: s.q85 }));
-        }
+        if (step >= cfg.burnIn) this.paths[gi]!.push({ q15: stats.q15, q50: stats.q50, q85: stats.q85 });
         for (const u of cfg.units) {
-          const s = stats[u];
-          if (!s) continue;
-          for (const k of ['mean', 'std', 'q15', 'q50', 'q85'] as const) row[`u${u}_${k}`] = s[k];
+          if (u >= units) continue;
+          for (const k of ['mean', 'std', 'q15', 'q50', 'q85'] as const) row[`u${u}_${k}`] = stats[k][u]!;
         }
       }
       if (cfg.training) {
-        row.w_norm = scalar(`w_norm${l}`);
-        row.grad_norm = scalar(`grad_norm${l}`);
+        const w0 = values.get(`w_old${l}`)!;
+        const w1 = values.get(`w_new${l}`)!;
+        const grad = values.get(`grad${l}`);
+        row.w_norm = l2Norm(w0);
+        row.grad_norm = grad ? l2Norm(grad) : NaN;
+        row.update_ratio = l2Distance(w1, w0) / row.w_norm;
         const gamma = values.get(`gamma${l}`);
         const beta = values.get(`beta${l}`);
         if (gamma && beta) {
-          row.bn_mean_gap = scalar(`bn_mean_gap${l}`);
-          row.bn_var_ratio = scalar(`bn_var_ratio${l}`);
+          const batchMean = values.get(`batch_mean${l}`);
+          const batchVar = values.get(`batch_var${l}`);
+          if (batchMean && batchVar) {
+            const gaps = bnGaps(batchMean, batchVar, values.get(`moving_mean${l}`)!, values.get(`moving_var${l}`)!, mlp.config.bnEpsilon);
+            row.bn_mean_gap = gaps.meanGap;
+            row.bn_var_ratio = gaps.varRatio;
+          } else {
+            row.bn_mean_gap = NaN;
+            row.bn_var_ratio = NaN;
+          }
           const gs = meanStd(gamma);
           const bs = meanStd(beta);
           row.gamma_mean = gs.mean;
@@ -343,11 +328,13 @@ export class LayerProber {
           row.beta_std = bs.std;
         }
       }
-      if (values.has(`noise_mean${l}`)) {
-        row.bn_noise_mean = scalar(`noise_mean${l}`);
-        row.bn_noise_var = scalar(`noise_var${l}`);
+      const bnInput = values.get(`bn_in${l}`);
+      const noise = bnInput ? bnNoise(bnInput, n, bnInput.length / n, this.batchSize) : undefined;
+      if (noise) {
+        row.bn_noise_mean = noise.mean;
+        row.bn_noise_var = noise.variance;
         row.bn_noise_pred = this.noisePrediction();
-        this.noise.push(row.bn_noise_mean);
+        this.noise.push(noise.mean);
       }
       return row;
     });
@@ -381,8 +368,14 @@ export class LayerProber {
   /** Per-run summaries for runs.csv (NaN where the probe was off). */
   summary(): Record<(typeof PROBE_SUMMARY_COLUMNS)[number], number> {
     const depth = this.mlp.hidden.length;
-    const drift = (gi: number, key: 'normRange' | 'normTV'): number =>
-      meanMedian((this.paths[gi] ?? []).map((p) => unitDrift(p)[key]).filter(Number.isFinite)).mean;
+    const drift = (gi: number, key: 'normRange' | 'normTV'): number => {
+      const probes = this.paths[gi] ?? [];
+      const units = probes[0]?.q50.length ?? 0;
+      const perUnit = Array.from({ length: units }, (_, u) =>
+        unitDrift(probes.map((p) => ({ q15: p.q15[u]!, q50: p.q50[u]!, q85: p.q85[u]! })))[key],
+      );
+      return meanMedian(perUnit.filter(Number.isFinite)).mean;
+    };
     const lastHidden = this.rows.filter((r) => r.layer === depth && typeof r.w1_prev === 'number');
     const mean = (xs: number[]): number => meanMedian(xs.filter(Number.isFinite)).mean;
     return {
