@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { custom, type GradFunc } from './ops.js';
+import { unstackRowsOf } from './unstack.js';
 
 /*
  * The ops of ops.ts for K models at once (seed-vectorized training). Every tensor carries a leading
@@ -21,7 +22,7 @@ function matMulEach(xs: tf.Tensor2D[], ws: tf.Tensor2D[]): tf.Tensor3D {
 
 /** The K matrices of a stacked tensor transposed ([K, a, b] -> K x [b, a]): one transpose, one unstack. */
 function transposedEach(t: tf.Tensor3D): tf.Tensor2D[] {
-  return tf.unstack(tf.transpose(t, [0, 2, 1])) as tf.Tensor2D[];
+  return unstackRowsOf<tf.Tensor2D>(tf.transpose(t, [0, 2, 1]));
 }
 
 function makeLinear(inputGrad: boolean): (x: tf.Tensor3D, w: tf.Tensor3D) => tf.Tensor3D {
@@ -31,13 +32,13 @@ function makeLinear(inputGrad: boolean): (x: tf.Tensor3D, w: tf.Tensor3D) => tf.
     save([x3, w3]);
     const gradFunc: GradFunc = (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D];
-      const dys = tf.unstack(dy) as tf.Tensor2D[];
+      const dys = unstackRowsOf<tf.Tensor2D>(dy);
       const dW = matMulEach(transposedEach(xs), dys); // dW_k = x_kᵀ·dy_k
       // The first layer's input is data: its gradient is never used, so skip K matMuls.
       const dX = inputGrad ? matMulEach(dys, transposedEach(ws)) : tf.zerosLike(xs); // dx_k = dy_k·W_kᵀ
       return [dX, dW];
     };
-    return { value: matMulEach(tf.unstack(x3) as tf.Tensor2D[], tf.unstack(w3) as tf.Tensor2D[]), gradFunc };
+    return { value: matMulEach(unstackRowsOf(x3), unstackRowsOf(w3)), gradFunc };
   }) as (x: tf.Tensor3D, w: tf.Tensor3D) => tf.Tensor3D;
 }
 
