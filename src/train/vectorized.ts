@@ -73,6 +73,24 @@ function stackedDropoutMasks(specs: RunSpec[], rngs: Rng[], batch: number, width
   });
 }
 
+/** Each run's own epoch order (trainRun's epochOrder on its own stream), offset to its rows of xAll: [K·n]. */
+function epochRows(members: Member[], datasets: Dataset[], batch: number, rngs: Rng[]): Int32Array {
+  const n = datasets[0]!.train.n;
+  const rows = new Int32Array(members.length * n);
+  members.forEach((m, i) => {
+    const perm = epochOrder(m.spec.train.batching, datasets[i]!.train, batch, rngs[i]!);
+    for (let j = 0; j < n; j++) rows[i * n + j] = (perm[j] as number) + i * n;
+  });
+  return rows;
+}
+
+/** The rows of xAll of one step's K batches: positions [from, from + batch) of each run's epoch order. */
+function batchRows(order: Int32Array, k: number, n: number, from: number, batch: number): Int32Array {
+  const rows = new Int32Array(k * batch);
+  for (let i = 0; i < k; i++) rows.set(order.subarray(i * n + from, i * n + from + batch), i * batch);
+  return rows;
+}
+
 /** Per-run bookkeeping: its curve, first loss, and where it stopped. */
 interface Member {
   spec: RunSpec;
@@ -162,27 +180,17 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
     for (const [i, m] of members.entries()) if (m.active) await measureMember(stacked, i, m, at, total, stepsPerEpoch, hooks);
   };
 
-  let epochX: tf.Tensor3D | undefined;
-  let epochY: tf.Tensor3D | undefined;
+  let order: Int32Array = new Int32Array(0); // this epoch's rows of xAll, model by model
   try {
     await measure(0);
     for (let steps = 0; steps < total && members.some((m) => m.active); ) {
       const inEpoch = steps % stepsPerEpoch;
-      if (inEpoch === 0) {
-        tf.dispose([epochX, epochY]);
-        // Each run's own epoch order, offset to its rows of xAll: one gather for all K.
-        const idx = new Int32Array(k * n);
-        members.forEach((m, i) => {
-          const perm = epochOrder(m.spec.train.batching, datasets[i]!.train, batch, orderRngs[i]!);
-          for (let j = 0; j < n; j++) idx[i * n + j] = (perm[j] as number) + i * n;
-        });
-        [epochX, epochY] = tf.tidy(() => {
-          const perm = tf.tensor1d(idx, 'int32');
-          return [tf.reshape(tf.gather(xAll, perm), [k, n, features]), tf.reshape(tf.gather(yAll, perm), [k, n, classes])];
-        }) as [tf.Tensor3D, tf.Tensor3D];
-      }
-      const xb = tf.slice(epochX!, [0, inEpoch * batch, 0], [k, batch, features]);
-      const yb = tf.slice(epochY!, [0, inEpoch * batch, 0], [k, batch, classes]);
+      if (inEpoch === 0) order = epochRows(members, datasets, batch, orderRngs);
+      // One gather per step for all K batches (a wasm slice would copy the whole epoch tensor each step).
+      const [xb, yb] = tf.tidy(() => {
+        const rows = tf.tensor1d(batchRows(order, k, n, inEpoch * batch, batch), 'int32');
+        return [tf.reshape(tf.gather(xAll, rows), [k, batch, features]), tf.reshape(tf.gather(yAll, rows), [k, batch, classes])];
+      }) as [tf.Tensor3D, tf.Tensor3D];
       const masks = withDropout ? stackedDropoutMasks(specs, dropoutRngs, batch, model.width, model.depth) : undefined;
       trainer.step(xb, yb, masks);
       tf.dispose([xb, yb, ...(masks ?? [])]);
@@ -190,7 +198,7 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
       if (steps % train.evalEvery === 0 || steps === total) await measure(steps);
     }
   } finally {
-    tf.dispose([epochX, epochY, xAll, yAll]);
+    tf.dispose([xAll, yAll]);
     for (const m of members) for (const s of m.evalSets) tf.dispose([s.x, s.y, s.onehot]);
     trainer.dispose();
     optimizer.dispose();
