@@ -9,10 +9,11 @@ import { unstackRowsOf } from './unstack.js';
  *
  * The matMuls stay 2-D per model: wasm's BatchMatMul with a batch dimension > 1 takes a scalar loop
  * (~10x slower than K separate 2-D matMuls on XNNPACK), and XNNPACK only gets transpose-free 2-D
- * matMuls. Splits and joins use tf.unstack / tf.stack: on wasm each is ONE engine dispatch (the K
- * slices run inside the kernel), which is what makes K models cheaper than K separate steps. Everything
- * else is one kernel for all K models. The float operations per model are those of ops.ts, in the same
- * order, so a model's numbers equal its separate run's (see vectorized.test.ts for the tolerance).
+ * matMuls. Splits (unstack.ts) and joins (tf.stack) are ONE engine dispatch each for all K models, so
+ * a layer costs K matMuls plus a handful of dispatches, while everything else is one kernel for all K
+ * models: that is what makes K models cheaper than K separate steps. The float operations per model
+ * are those of ops.ts, in the same order, so a model's numbers equal its separate run's (bit-identical
+ * on wasm; see vectorized.test.ts).
  */
 
 /** K per-model 2-D matMuls x_k·W_k, joined: [K, B, in] x [K, in, out] -> [K, B, out]. */
