@@ -13,6 +13,9 @@ import { selectBackend } from '../train/backend.js';
 import { disposeOptimizer, makeOptimizer } from '../train/optimizer.js';
 import { LayerProber } from '../train/probes.js';
 import { makeTrainStep } from '../train/step.js';
+import { buildStackedMlp, disposeStackedMlp } from '../model/stacked-mlp.js';
+import { makeStackedOptimizer } from '../train/stacked-optimizer.js';
+import { makeStackedTrainer } from '../train/stacked-step.js';
 import type { BackendChoice } from '../backends.js';
 import type { RunSpec } from '../types.js';
 
@@ -165,6 +168,69 @@ async function benchProbeOverhead(budget: number, set: 'test' | 'batch'): Promis
   return { plain, probed };
 }
 
+/**
+ * Seed-vectorized training (`run --vectorize K`): model steps/s of K models stepped one after another
+ * with the normal step, against K models in one stacked step (K x its steps/s). Alternating windows of
+ * each, medians, as the probe bench (a noisy shared machine drifts).
+ */
+async function benchVectorized(c: Case, k: number, budget: number): Promise<{ separate: number; vectorized: number }> {
+  const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
+  const train = { optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0 };
+  const seeds = Array.from({ length: k }, (_, i) => i);
+  const mlps = seeds.map((i) => buildMlp(config, FEATURES, CLASSES, Rng.derive(i, 'init')));
+  const opts = seeds.map(() => makeOptimizer(train));
+  const steps = mlps.map((m, i) => makeTrainStep(m, opts[i]!));
+  const stacked = buildStackedMlp(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')));
+  const stackedOpt = makeStackedOptimizer(seeds.map(() => train));
+  const trainer = makeStackedTrainer(stacked, stackedOpt);
+  const { x, y } = data(c.batch);
+  const x3 = tf.stack(seeds.map(() => x)) as tf.Tensor3D;
+  const y3 = tf.stack(seeds.map(() => y)) as tf.Tensor3D;
+  const separate = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) for (const step of steps) step(x, y);
+    await mlps[0]!.out.b.data();
+  };
+  const vectorized = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) trainer.step(x3, y3);
+    await stacked.out.b.data();
+  };
+  // Window length: about budget/10 seconds of the separate steps.
+  await separate(3);
+  await vectorized(3);
+  let n = 1;
+  for (;;) {
+    const t = performance.now();
+    await separate(n);
+    if ((performance.now() - t) / 1000 > budget / 10 || n > 4096) break;
+    n *= 2;
+  }
+  const rate = async (fn: (n: number) => Promise<void>): Promise<number> => {
+    const t = performance.now();
+    await fn(n);
+    return (n * k) / ((performance.now() - t) / 1000);
+  };
+  const sep: number[] = [];
+  const vec: number[] = [];
+  for (let w = 0; w < 5; w++) {
+    sep.push(await rate(separate));
+    vec.push(await rate(vectorized));
+  }
+  tf.dispose([x, y, x3, y3]);
+  trainer.dispose();
+  stackedOpt.dispose();
+  disposeStackedMlp(stacked);
+  opts.forEach(disposeOptimizer);
+  mlps.forEach(disposeMlp);
+  return { separate: median(sep), vectorized: median(vec) };
+}
+
+/** The vectorized bench's small models (dispatch-bound, where batching K models pays). */
+const VECTOR_CASES: Case[] = [
+  { depth: 4, width: 64, batch: 64, batchNorm: 'before' },
+  { depth: 2, width: 64, batch: 16, batchNorm: 'off' },
+  { depth: 4, width: 64, batch: 64, batchNorm: 'off' },
+];
+
 function flopsPerStep(c: Case): number {
   let macs = FEATURES * c.width + (c.depth - 1) * c.width * c.width + c.width * CLASSES;
   macs *= c.batch;
@@ -207,7 +273,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       budget: { type: 'string', default: '1' },
-      only: { type: 'string' }, // "steps" or "workers"
+      only: { type: 'string' }, // "steps", "vectorized" or "workers"
     },
   });
   const backend = await selectBackend(values.backend as BackendChoice);
@@ -220,7 +286,7 @@ async function main(): Promise<void> {
     for (const width of widths)
       for (const batch of batches) for (const batchNorm of ['off', 'before'] as const) cases.push({ depth, width, batch, batchNorm });
 
-  if (values.only === 'workers') cases.length = 0;
+  if (values.only === 'workers' || values.only === 'vectorized') cases.length = 0;
 
   if (!values.json && cases.length > 0) {
     console.log(`bn-exp bench: backend ${backend}, ${FEATURES} features, ${CLASSES} classes, plain SGD; median steps/s`);
@@ -251,7 +317,7 @@ async function main(): Promise<void> {
           .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
       );
   }
-  if (values.only !== 'workers') {
+  if (values.only !== 'workers' && values.only !== 'vectorized') {
     for (const set of ['test', 'batch'] as const) {
       const probes = await benchProbeOverhead(budget, set);
       const row = {
@@ -275,7 +341,34 @@ async function main(): Promise<void> {
     }
   }
 
-  if (values.only !== 'steps') {
+  if (values.only === undefined || values.only === 'vectorized') {
+    if (!values.json) console.log('\nseed-vectorized steps (run --vectorize K), plain SGD; model steps/s, median of 5 alternated windows');
+    for (const c of values.quick ? VECTOR_CASES.slice(0, 1) : VECTOR_CASES) {
+      for (const k of [1, 4, 8]) {
+        const v = await benchVectorized(c, k, budget);
+        const row = {
+          backend,
+          bench: 'vectorized',
+          k,
+          depth: c.depth,
+          width: c.width,
+          batch: c.batch,
+          batchNorm: c.batchNorm,
+          steps_per_s_separate: Number(v.separate.toFixed(1)),
+          model_steps_per_s_vectorized: Number(v.vectorized.toFixed(1)),
+          gain: Number((v.vectorized / v.separate).toFixed(2)),
+        };
+        if (values.json) console.log(JSON.stringify(row));
+        else
+          console.log(
+            `d${c.depth} w${c.width} b${c.batch} BN ${c.batchNorm.padEnd(6)} K=${k}: separate ${row.steps_per_s_separate} model steps/s, ` +
+              `vectorized ${row.model_steps_per_s_vectorized}, gain ${row.gain}x`,
+          );
+      }
+    }
+  }
+
+  if (values.only === undefined || values.only === 'workers') {
     const w = await benchWorkers(values.backend as BackendChoice, values.quick);
     const row = {
       bench: 'workers',

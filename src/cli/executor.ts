@@ -23,6 +23,11 @@ export interface Executor {
    * only when `abort` was called before the run finished (the run is then discarded).
    */
   run(spec: RunSpec, hooks: RunHooks): Promise<RunResult>;
+  /**
+   * Queue runs that share a vectorized step (`--vectorize`) as one task, with hooks per run. Resolves
+   * with one result per spec, in order; rejects only on abort, as `run`.
+   */
+  runGroup(specs: RunSpec[], hooks: RunHooks[]): Promise<RunResult[]>;
   /** Stop: queued runs never start, runs in flight end at once (pool) or at their next evaluation (in process). */
   abort(reason: Error): void;
   /** Release the workers. */
@@ -37,6 +42,13 @@ export function parseWorkers(text: string | undefined, cores = os.availableParal
   return Number(text);
 }
 
+/** `--vectorize`: runs per vectorized step, a positive integer (default 1: every run trains alone). */
+export function parseVectorize(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--vectorize ${text}: expected a positive integer`);
+  return Number(text);
+}
+
 /** A `failed` result for a run whose executor broke (worker crash), measured from `t0` (ms). */
 export function failedResult(spec: RunSpec, error: string, t0: number): RunResult {
   return { spec, status: 'failed', steps: 0, curve: [], error, wallSeconds: (performance.now() - t0) / 1000 };
@@ -47,7 +59,7 @@ export function failedResult(spec: RunSpec, error: string, t0: number): RunResul
  * between evaluations, so this thread only reacts to signals between runs and at evaluations.
  */
 export async function inProcessExecutor(data?: DataContext): Promise<Executor> {
-  const { runOne } = await import('../train/run-one.js');
+  const { runGroup, runOne } = await import('../train/run-one.js');
   const controller = new AbortController();
   let tail: Promise<unknown> = Promise.resolve();
   return {
@@ -59,6 +71,17 @@ export async function inProcessExecutor(data?: DataContext): Promise<Executor> {
         controller.signal.throwIfAborted();
         hooks.onStart?.();
         return runOne(spec, { onEval: hooks.onEval, signal: controller.signal, ...(data ? { data } : {}) });
+      });
+      tail = next.catch(() => undefined);
+      return next;
+    },
+    runGroup(specs, hooks) {
+      const next = tail.then(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        controller.signal.throwIfAborted();
+        for (const h of hooks) h.onStart?.();
+        const onEval = (member: number, record: EvalRecord, total: number): void => hooks[member]?.onEval?.(record, total);
+        return runGroup(specs, { onEval, signal: controller.signal, ...(data ? { data } : {}) });
       });
       tail = next.catch(() => undefined);
       return next;

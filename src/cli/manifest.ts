@@ -34,7 +34,7 @@ async function gitRevision(): Promise<string | null> {
  */
 export async function buildManifest(
   plan: Plan,
-  ctx: { backend: string; configPath: string; argv: string[]; shard?: Shard; workers?: number },
+  ctx: { backend: string; configPath: string; argv: string[]; shard?: Shard; workers?: number; vectorize?: number },
 ): Promise<Record<string, unknown>> {
   return {
     name: plan.config.name,
@@ -56,6 +56,7 @@ export async function buildManifest(
     },
     backend: ctx.backend,
     workers: ctx.workers ?? 1,
+    vectorize: ctx.vectorize ?? 1, // runs per vectorized step (run --vectorize)
     platform: { os: `${os.type()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, host: os.hostname() },
     gitRevision: await gitRevision(),
     startedAt: new Date().toISOString(),

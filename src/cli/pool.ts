@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import type { BackendChoice } from '../backends.js';
-import type { ProgressMessage, RunTask } from '../train/worker.js';
-import { type Executor, failedResult } from './executor.js';
+import type { GroupTask, ProgressMessage, RunTask } from '../train/worker.js';
+import { type Executor, failedResult, type RunHooks } from './executor.js';
+import type { RunResult, RunSpec } from '../types.js';
 import type { DataContext } from '../train/run-one.js';
 
 /** The compiled worker entry point (dist/train/worker.js). */
@@ -19,6 +20,38 @@ export function poolExecutor(workers: number, filename = WORKER, data?: DataCont
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // one abort listener per queued run
   let backend: BackendChoice = 'auto';
+
+  /** One task (a run, or a group of runs) on the pool, with its progress port; one result per spec. */
+  async function runTaskOnPool(
+    specs: RunSpec[],
+    hooks: RunHooks[],
+    makeTask: (port: MessagePort) => RunTask | GroupTask,
+    name: 'runTask' | 'runGroupTask',
+  ): Promise<RunResult[]> {
+    const { port1, port2 } = new MessageChannel();
+    let finished = false;
+    port1.on('message', (m: ProgressMessage) => {
+      if (finished) return; // the port may deliver after the result
+      if (m.kind === 'start') for (const h of hooks) h.onStart?.();
+      else hooks[m.member ?? 0]?.onEval?.(m.record, m.total);
+    });
+    // The worker closes its end when the task ends: messages posted before that arrive before 'close', so
+    // waiting for it delivers the last evaluation before the result (the two travel on different channels).
+    const closed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
+    const t0 = performance.now();
+    try {
+      const out = (await pool.run(makeTask(port2), { name, transferList: [port2], signal: controller.signal })) as RunResult | RunResult[];
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      return Array.isArray(out) ? out : [out];
+    } catch (err) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      // The worker itself broke (crash, out of memory): its runs failed, the pool replaces the worker.
+      return specs.map((spec) => failedResult(spec, `worker failed: ${err instanceof Error ? err.message : String(err)}`, t0));
+    } finally {
+      finished = true;
+      port1.close();
+    }
+  }
   return {
     workers,
     async start(choice) {
@@ -28,30 +61,11 @@ export function poolExecutor(workers: number, filename = WORKER, data?: DataCont
       return name;
     },
     async run(spec, hooks) {
-      const { port1, port2 } = new MessageChannel();
-      let finished = false;
-      port1.on('message', (m: ProgressMessage) => {
-        if (finished) return; // the port may deliver after the result
-        if (m.kind === 'start') hooks.onStart?.();
-        else hooks.onEval?.(m.record, m.total);
-      });
-      // The worker closes its end when the task ends: messages posted before that arrive before 'close', so
-      // waiting for it delivers the last evaluation before the result (the two travel on different channels).
-      const closed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
-      const t0 = performance.now();
-      try {
-        const task: RunTask = { spec, backend, port: port2, ...(data ? { data } : {}) };
-        const result = (await pool.run(task, { transferList: [port2], signal: controller.signal })) as Awaited<ReturnType<Executor['run']>>;
-        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-        return result;
-      } catch (err) {
-        if (controller.signal.aborted) throw controller.signal.reason;
-        // The worker itself broke (crash, out of memory): this run failed, the pool replaces the worker.
-        return failedResult(spec, `worker failed: ${err instanceof Error ? err.message : String(err)}`, t0);
-      } finally {
-        finished = true;
-        port1.close();
-      }
+      const [result] = await runTaskOnPool([spec], [hooks], (port) => ({ spec, backend, port, ...(data ? { data } : {}) }), 'runTask');
+      return result!;
+    },
+    runGroup(specs, hooks) {
+      return runTaskOnPool(specs, hooks, (port) => ({ specs, backend, port, ...(data ? { data } : {}) }), 'runGroupTask');
     },
     abort: (reason) => controller.abort(reason),
     close: () => pool.destroy(),

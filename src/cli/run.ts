@@ -14,7 +14,8 @@ import { lockFolder } from '../io/lock.js';
 import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../io/results.js';
 import { reorderResults } from '../io/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { type Executor, parseWorkers } from './executor.js';
+import { type Executor, parseVectorize, parseWorkers, type RunHooks } from './executor.js';
+import { groupRuns } from '../config/vector-groups.js';
 import { buildManifest } from './manifest.js';
 import { Progress } from './progress.js';
 import { onStopSignal } from './signals.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
   resume?: boolean;
   /** Write the report at the end (commander's --no-report sets false). */
   report?: boolean;
+  /** Runs per vectorized step (`--vectorize K`, default 1 = every run alone). */
+  vectorize?: string;
 }
 
 /** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
@@ -83,6 +86,9 @@ interface SweepContext {
   argv: string[];
   /** The plan's data files, read and checked before anything was written. */
   store: DataStore;
+  /** The runs still to do, in plan order, in groups that train as one batch of models (singletons without --vectorize). */
+  groups: RunSpec[][];
+  vectorize: number;
 }
 
 /**
@@ -96,11 +102,12 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
   // Data files are read and checked before the results folder is touched (a bad CSV is a config error).
   const store = await openData(plan, configPath);
   const workersWanted = parseWorkers(opts.workers);
+  const vectorize = parseVectorize(opts.vectorize);
   const shard = resolveShard(opts.shard, process.env);
   const outDir = opts.out ?? path.join('results', config.name);
   const release = lockFolder(outDir); // two processes never write the same folder
   try {
-    await runLocked(plan, configPath, opts, shard, outDir, workersWanted, store);
+    await runLocked(plan, configPath, opts, shard, outDir, { workersWanted, vectorize }, store);
   } finally {
     release();
   }
@@ -112,7 +119,7 @@ async function runLocked(
   opts: RunOptions,
   shard: Shard | undefined,
   outDir: string,
-  workersWanted: number,
+  counts: { workersWanted: number; vectorize: number },
   store: DataStore,
 ): Promise<void> {
   const resume = opts.resume === true;
@@ -131,10 +138,12 @@ async function runLocked(
   // Runs train in worker threads, also for --workers 1: training is synchronous between evaluations, so
   // in this thread a Ctrl-C would wait for the end of the sweep; here it stops the workers at once.
   // TensorFlow.js loads only in the workers, so validate/plan/merge (and this thread) stay light.
-  const workers = Math.max(1, Math.min(workersWanted, todo.length));
+  // Groups are formed from the runs still to do only, so --resume and --shard keep working with --vectorize.
+  const groups = groupRuns(todo, counts.vectorize);
+  const workers = Math.max(1, Math.min(counts.workersWanted, groups.length));
   const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
   try {
-    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store };
+    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize: counts.vectorize };
     await sweep(executor, ctx);
   } finally {
     await executor.close();
@@ -155,7 +164,7 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
     previous !== undefined
       ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
       : {
-          ...(await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers })),
+          ...(await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers, vectorize: ctx.vectorize })),
           shifts: shiftManifest(datas, []),
         };
   writeManifestAtomic(outDir, manifest);
@@ -192,21 +201,25 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   const results: RunResult[] = [];
   let fatal: { error: unknown } | undefined; // a write that failed: stop the sweep and report it
   try {
+    const hooksOf = (spec: RunSpec): RunHooks => ({
+      onStart: () => progress.start(spec),
+      onEval: (rec, total) => progress.update(spec, rec, total),
+    });
     await Promise.allSettled(
-      todo.map(async (spec) => {
-        const result = await executor.run(spec, {
-          onStart: () => progress.start(spec),
-          onEval: (rec, total) => progress.update(spec, rec, total),
-        });
-        try {
-          record(result);
-        } catch (error) {
-          fatal ??= { error };
-          executor.abort(error instanceof Error ? error : new Error(String(error)));
-          return;
+      ctx.groups.map(async (group) => {
+        const done =
+          group.length === 1 ? [await executor.run(group[0]!, hooksOf(group[0]!))] : await executor.runGroup(group, group.map(hooksOf));
+        for (const result of done) {
+          try {
+            record(result);
+          } catch (error) {
+            fatal ??= { error };
+            executor.abort(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          results.push(result);
+          progress.finish(result.spec, result);
         }
-        results.push(result);
-        progress.finish(spec, result);
       }),
     );
   } finally {

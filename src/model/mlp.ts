@@ -130,7 +130,8 @@ export function allVariables(mlp: Mlp): tf.Variable[] {
   return [...parameterVariables(mlp), ...bnLayers(mlp).flatMap((bn) => [bn.movingMean, bn.movingVar])];
 }
 
-function activate(kind: ModelConfig['activation'], a: tf.Tensor2D): tf.Tensor2D {
+/** The hidden layers' nonlinearity, elementwise (any rank). */
+export function activate<T extends tf.Tensor>(kind: ModelConfig['activation'], a: T): T {
   switch (kind) {
     case 'relu':
       return tf.relu(a);

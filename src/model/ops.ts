@@ -7,10 +7,11 @@ import * as tf from '@tensorflow/tfjs';
  * These ops keep the step on the fast path; tests compare them with autodiff of the plain ops.
  */
 
-type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+/** The backward pass of a custom op: the gradient of each input from dy and the saved tensors. */
+export type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
 /** tf.customGrad with the inputs as a typed list (tfjs types them as a union with the save function). */
-function custom(
+export function custom(
   f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFunc },
 ): (...inputs: tf.Tensor[]) => tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>

@@ -26,7 +26,8 @@ export interface RunHooks {
   onTrained?: (mlp: Mlp, sets: EvalSet[]) => Promise<void> | void;
 }
 
-function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
+/** The first `limit` rows of a split as an evaluation set on the backend. */
+export function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
   const n = Math.min(limit, split.n);
   return {
     name,
@@ -50,7 +51,7 @@ function dropoutMasks(mlp: Mlp, batch: number, rng: Rng): tf.Tensor2D[] {
 }
 
 /** Frankle et al.'s "disabled features": the fraction of hidden BN units with |γ| < 0.05·mean|γ|. */
-async function smallGammaFractionOf(mlp: Mlp): Promise<number | undefined> {
+export async function smallGammaFractionOf(mlp: Mlp): Promise<number | undefined> {
   const gammas = mlp.hidden.flatMap((l) => (l.bn ? [l.bn.gamma] : []));
   if (gammas.length === 0) return undefined;
   const all = tf.concat(gammas);

@@ -1,6 +1,7 @@
-import { openData, type DataStore } from '../data/load.js';
+import { openData, type DataStore, type MeasuredShift } from '../data/load.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec } from '../types.js';
 import { trainRun } from './loop.js';
+import { datasetMismatch, trainGroup } from './vectorized.js';
 
 /** Where a run's data files are found: csv paths are resolved against the config file, then `cwd`. */
 export interface DataContext {
@@ -55,5 +56,55 @@ export async function runOne(spec: RunSpec, opts: RunOneOptions = {}): Promise<R
     if (signal?.aborted === true) throw err;
     const message = err instanceof Error ? err.message : String(err);
     return { spec, status: 'failed', steps: 0, curve: [], error: message, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+}
+
+/** Options of a group of runs: as RunOneOptions, with progress per member (its position in the group). */
+export interface RunGroupOptions {
+  onEval?: (member: number, record: EvalRecord, totalSteps: number) => void;
+  signal?: AbortSignal;
+  data?: DataContext;
+}
+
+/** The runs one after another with runOne (the fallback of runGroup). */
+async function runEach(specs: RunSpec[], opts: RunGroupOptions): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const onEval = (record: EvalRecord, total: number): void => opts.onEval?.(i, record, total);
+    results.push(await runOne(spec, { onEval, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.data ? { data: opts.data } : {}) }));
+  }
+  return results;
+}
+
+/**
+ * Runs that share a vectorized step (`run --vectorize K`) end to end: each run's own data and shift
+ * measures, then one trainGroup. One RunResult per spec, in order. When the datasets turn out to differ
+ * in shape, or the group's training throws, the runs are trained one by one with runOne instead, so a
+ * run's result (or failure) never depends on its group.
+ */
+export async function runGroup(specs: RunSpec[], opts: RunGroupOptions = {}): Promise<RunResult[]> {
+  const { signal } = opts;
+  if (specs.length < 2) return runEach(specs, opts);
+  try {
+    signal?.throwIfAborted();
+    const ctx = opts.data ?? { configFile: '', cwd: process.cwd() };
+    const shifts: MeasuredShift[][] = [];
+    const datasets: Dataset[] = [];
+    for (const spec of specs) {
+      const store = await storeFor(spec, ctx);
+      shifts.push(store.measures(spec));
+      datasets.push(store.build(spec).dataset);
+    }
+    if (datasetMismatch(datasets) !== undefined) return runEach(specs, opts);
+    const results = await trainGroup(specs, datasets, {
+      onEval: (member, record, total) => {
+        signal?.throwIfAborted(); // trainGroup's finally disposes every tensor on the way out
+        opts.onEval?.(member, record, total);
+      },
+    });
+    return results.map((r, i) => ({ ...r, shifts: shifts[i]! }));
+  } catch (err) {
+    if (signal?.aborted === true) throw err;
+    return runEach(specs, opts);
   }
 }

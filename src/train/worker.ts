@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BackendChoice } from '../backends.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
-import { runOne, type DataContext } from './run-one.js';
+import { runGroup, runOne, type DataContext } from './run-one.js';
 
 // The entry point of a pool worker (a worker thread with its own tfjs instance). It runs one RunSpec end
 // to end and returns the RunResult as is: everything in it is structured-clone-able plain data, so
@@ -18,8 +18,19 @@ export interface RunTask {
   data?: DataContext;
 }
 
-/** Posted on the task's port: when the run begins, then after each evaluation. */
-export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number };
+/** A task of several runs trained as one batch of models (`run --vectorize K`). */
+export interface GroupTask {
+  specs: RunSpec[];
+  backend: BackendChoice;
+  port?: MessagePort;
+  data?: DataContext;
+}
+
+/**
+ * Posted on the task's port: when the run (or group) begins, then after each evaluation; `member` is
+ * the run's position in a group task.
+ */
+export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number; member?: number };
 
 let backendReady: Promise<string> | undefined;
 
@@ -36,6 +47,19 @@ export async function runTask(task: RunTask): Promise<RunResult> {
   try {
     post({ kind: 'start' });
     return await runOne(task.spec, { onEval: (record, total) => post({ kind: 'eval', record, total }), ...(task.data ? { data: task.data } : {}) });
+  } finally {
+    task.port?.close();
+  }
+}
+
+/** Runs one group task in this worker (tinypool calls it by name): one result per spec, in order. */
+export async function runGroupTask(task: GroupTask): Promise<RunResult[]> {
+  await startBackend(task.backend);
+  const post = (m: ProgressMessage): void => task.port?.postMessage(m);
+  try {
+    post({ kind: 'start' });
+    const onEval = (member: number, record: EvalRecord, total: number): void => post({ kind: 'eval', record, total, member });
+    return await runGroup(task.specs, { onEval, ...(task.data ? { data: task.data } : {}) });
   } finally {
     task.port?.close();
   }
