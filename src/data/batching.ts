@@ -63,3 +63,15 @@ function shuffleBatches(order: Int32Array, batchSize: number, rng: Rng): Int32Ar
   out.set(order.subarray(whole * batchSize), whole * batchSize);
   return out;
 }
+
+/** One mini-batch as plain arrays: the given rows of a split, in that order (features and labels). */
+export function batchOf(split: Split, rows: Int32Array): { x: Float32Array; y: Int32Array } {
+  const f = split.features;
+  const x = new Float32Array(rows.length * f);
+  const y = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    x.set(split.x.subarray(r * f, (r + 1) * f), i * f);
+    y[i] = split.y[r] as number;
+  });
+  return { x, y };
+}
