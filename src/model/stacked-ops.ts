@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { custom, type GradFunc } from './ops.js';
-import { unstackRowsOf } from './unstack.js';
+import { unstackRowsOf } from './rows.js';
 
 /*
  * The ops of ops.ts for K models at once (seed-vectorized training). Every tensor carries a leading
@@ -9,7 +9,7 @@ import { unstackRowsOf } from './unstack.js';
  *
  * The matMuls stay 2-D per model: wasm's BatchMatMul with a batch dimension > 1 takes a scalar loop
  * (~10x slower than K separate 2-D matMuls on XNNPACK), and XNNPACK only gets transpose-free 2-D
- * matMuls. Splits (unstack.ts) and joins (tf.stack) are ONE engine dispatch each for all K models, so
+ * matMuls. Splits (rows.ts) and joins (tf.stack) are ONE engine dispatch each for all K models, so
  * a layer costs K matMuls plus a handful of dispatches, while everything else is one kernel for all K
  * models: that is what makes K models cheaper than K separate steps. The float operations per model
  * are those of ops.ts, in the same order, so a model's numbers equal its separate run's (bit-identical

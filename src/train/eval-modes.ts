@@ -4,6 +4,7 @@ import type { EvalConfig, EvalMode } from '../config/schema.js';
 import { Rng } from '../data/rng.js';
 import { estimateBnStats, forwardBatchStats, forwardInfer, type BnStats, type Mlp } from '../model/mlp.js';
 import type { BatchMoments } from '../model/ops.js';
+import { sliceRowsOf } from '../model/rows.js';
 import { lossAndCorrect, type EvalSet } from './evaluate.js';
 
 /*
@@ -36,7 +37,7 @@ export function onlineMoments(t: tf.Tensor2D, k: number): BatchMoments {
   let n = 0;
   for (let start = 0; start < rows; start += k) {
     const size = Math.min(k, rows - start);
-    const chunk = rows <= k ? t : tf.slice(t, [start, 0], [size, width]);
+    const chunk = rows <= k ? t : sliceRowsOf(t, start, size);
     const c = tf.moments(chunk, 0);
     const d = tf.sub(c.mean, mean);
     const total = n + size;
@@ -151,7 +152,7 @@ export class ModeEvaluator {
           if (mode === 'population') add(name, s, forwardInfer(mlp, s.x, population));
           else if (mode === 'adabn') {
             const size = Math.min(cfg.adabnSamples ?? s.n, s.n);
-            const source = size === s.n ? s.x : tf.slice(s.x, [0, 0], [size, -1]);
+            const source = size === s.n ? s.x : sliceRowsOf(s.x, 0, size);
             const stats = estimateBnStats(mlp, source, (t) => onlineMoments(t, cfg.adabnBatch));
             add(name, s, forwardInfer(mlp, s.x, stats));
           } else if (mode !== 'moving') {

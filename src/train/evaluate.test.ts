@@ -12,9 +12,9 @@ describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
     await selectBackend(backend);
   });
 
-  it('equals cross-entropy and accuracy computed in plain JS from the logits', async () => {
+  // 5000 rows take the chunked path (4096 rows per forward pass).
+  it.each([50, 5000])('equals cross-entropy and accuracy computed in plain JS from the logits (%i rows)', async (n) => {
     const rng = Rng.derive(11, 'eval');
-    const n = 50;
     const f = 6;
     const classes = 3;
     const xs = rng.fillNormal(new Float32Array(n * f));

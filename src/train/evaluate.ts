@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardInfer, type Mlp } from '../model/mlp.js';
+import { sliceRowsOf } from '../model/rows.js';
 
 /** An evaluation set already on the backend. */
 export interface EvalSet {
@@ -32,9 +33,9 @@ export async function evaluate(mlp: Mlp, sets: EvalSet[]): Promise<Record<string
       let correct: tf.Scalar = tf.scalar(0);
       for (let start = 0; start < s.n; start += CHUNK) {
         const size = Math.min(CHUNK, s.n - start);
-        const x = s.n <= CHUNK ? s.x : tf.slice(s.x, [start, 0], [size, -1]);
-        const y = s.n <= CHUNK ? s.y : tf.slice(s.y, [start], [size]);
-        const onehot = s.n <= CHUNK ? s.onehot : tf.slice(s.onehot, [start, 0], [size, -1]);
+        const x = s.n <= CHUNK ? s.x : sliceRowsOf(s.x, start, size);
+        const y = s.n <= CHUNK ? s.y : sliceRowsOf(s.y, start, size);
+        const onehot = s.n <= CHUNK ? s.onehot : sliceRowsOf(s.onehot, start, size);
         const [l, c] = lossAndCorrect(forwardInfer(mlp, x), y, onehot);
         loss = tf.add(loss, l);
         correct = tf.add(correct, c);

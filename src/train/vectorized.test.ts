@@ -6,7 +6,6 @@ import { generateDataset } from '../data/synthetic.js';
 import type { RunResult, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
 import { trainRun } from './loop.js';
-import { unstackRowsOf } from '../model/unstack.js';
 import { trainGroup } from './vectorized.js';
 
 const base = `
@@ -107,20 +106,5 @@ describe('trainGroup', () => {
     const specs = [spec(['seeds=[1]']), spec(['seeds=[2]', 'model.width=8'])];
     const data = specs.map((s) => generateDataset(s.data, s.seed));
     await expect(trainGroup(specs, data)).rejects.toThrow('cannot share');
-  });
-});
-
-describe('unstackRowsOf', () => {
-  it('equals tf.unstack and leaks nothing', async () => {
-    await selectBackend('wasm');
-    const t = tf.tensor3d(Float32Array.from({ length: 3 * 4 * 5 }, (_, i) => i * 0.5 - 7), [3, 4, 5]);
-    const before = tf.memory().numTensors;
-    const ours = unstackRowsOf<tf.Tensor2D>(t);
-    const ref = tf.unstack(t);
-    expect(ours.map((o) => o.shape)).toEqual(ref.map((r) => r.shape));
-    expect(ours.map((o) => Array.from(o.dataSync()))).toEqual(ref.map((r) => Array.from(r.dataSync())));
-    tf.dispose([...ours, ...ref]);
-    expect(tf.memory().numTensors).toBe(before);
-    t.dispose();
   });
 });
