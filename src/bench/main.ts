@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Executor } from '../cli/executor.js';
 import { poolExecutor } from '../cli/pool.js';
+import { dispatchOrder } from '../config/estimate.js';
 import { expandPlan } from '../config/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { ModelSchema, ProbesSchema, type ModelConfig } from '../config/schema.js';
@@ -243,7 +244,8 @@ async function timeSweep(specs: RunSpec[], backend: BackendChoice, make: () => P
   const executor = await make();
   try {
     await executor.start(backend);
-    const results = await Promise.all(specs.map((spec) => executor.run(spec, {})));
+    const queue = dispatchOrder(specs.map((spec) => [spec]), executor.workers).map(([spec]) => spec!); // as bn-exp run
+    const results = await Promise.all(queue.map((spec) => executor.run(spec, {})));
     const failed = results.find((r) => r.status === 'failed');
     if (failed) throw new Error(`bench run failed: ${failed.error}`);
   } finally {

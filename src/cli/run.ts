@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BackendChoice } from '../backends.js';
 import { readExperiment } from '../config/load.js';
 import { expandPlan, totalSteps } from '../config/expand.js';
+import { dispatchOrder } from '../config/estimate.js';
 import { formatShard, resolveShard, selectShard, type Shard } from '../config/shard.js';
 import { targetsOf } from '../analysis/convergence.js';
 import { modeSplits } from '../config/eval-modes.js';
@@ -205,8 +206,11 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
       onStart: () => progress.start(spec),
       onEval: (rec, total) => progress.update(spec, rec, total),
     });
+    // With several workers the costliest runs go first, so that no worker is left with a long run at the
+    // end; the files are written in plan order whatever the order of completion.
+    const queue = dispatchOrder(ctx.groups, executor.workers, (r) => ctx.store.dims(r));
     await Promise.allSettled(
-      ctx.groups.map(async (group) => {
+      queue.map(async (group) => {
         const done =
           group.length === 1 ? [await executor.run(group[0]!, hooksOf(group[0]!))] : await executor.runGroup(group, group.map(hooksOf));
         for (const result of done) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRuns, fitTiming, makespan, shapeKey, stepMacs, type TimedRun } from './estimate.js';
+import { dispatchOrder, estimateRuns, fitTiming, longestFirst, makespan, roughSeconds, shapeKey, stepMacs, type TimedRun } from './estimate.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from './load.js';
 
@@ -68,5 +68,31 @@ describe('makespan', () => {
     [[], 2, 0],
   ])('%j on %i workers takes %d', (seconds, workers, expected) => {
     expect(makespan(seconds, workers)).toBe(expected);
+  });
+});
+
+describe('longest runs first', () => {
+  it('rough costs grow with depth, width and steps and ignore the learning rate', () => {
+    const [a, , lr] = plan.runs; // width 16: lr 0.1, seed 0 / seed 1; lr 0.01
+    const deeper = expandPlan(parseExperiment('name: e\ntrain: { steps: 100, evalEvery: 50 }\nmodel: { depth: 8 }\n', 'e.yaml')).runs[0]!;
+    const longer = expandPlan(parseExperiment('name: e\ntrain: { steps: 400, evalEvery: 50 }\n', 'e.yaml')).runs[0]!;
+    const base = expandPlan(parseExperiment('name: e\ntrain: { steps: 100, evalEvery: 50 }\n', 'e.yaml')).runs[0]!;
+    expect(roughSeconds(lr!)).toBe(roughSeconds(a!));
+    expect(roughSeconds(w32a!)).toBeGreaterThan(roughSeconds(a!));
+    expect(roughSeconds(deeper)).toBeGreaterThan(2 * roughSeconds(base));
+    expect(roughSeconds(longer)).toBeGreaterThan(3 * roughSeconds(base));
+  });
+
+  it('orders by cost, largest first, ties in list order; with it, 2 workers finish [1,1,1,3] in 3 instead of 4', () => {
+    expect(longestFirst([1, 1, 1, 3])).toEqual([3, 0, 1, 2]);
+    expect(makespan([1, 1, 1, 3], 2)).toBe(4);
+    expect(makespan(longestFirst([1, 1, 1, 3]).map((i) => [1, 1, 1, 3][i]!), 2)).toBe(3);
+  });
+
+  it('dispatch order: plan order on one worker, the wider runs first on two', () => {
+    const groups = plan.runs.map((r) => [r]);
+    expect(dispatchOrder(groups, 1)).toEqual(groups);
+    const two = dispatchOrder(groups, 2).map(([r]) => r!.model.width);
+    expect(two).toEqual([32, 32, 32, 32, 16, 16, 16, 16]);
   });
 });

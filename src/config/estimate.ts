@@ -145,3 +145,39 @@ export function makespan(seconds: readonly number[], workers: number): number {
   }
   return Math.max(...free);
 }
+
+/**
+ * A rough, relative cost of a run in seconds on wasm, before anything was timed: per step ~60 kernel
+ * launches per layer at ~5 µs each plus 6 MACs-worth of FLOPs per forward MAC at ~15 GFLOP/s, and the
+ * evaluations' forward passes. Only its order matters: the runner starts the costliest runs first, so
+ * that with several workers no worker is left with a long run at the end (longest processing time first).
+ */
+export function roughSeconds(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): number {
+  const { model, train } = spec;
+  const steps = totalSteps(train, dims.trainSize);
+  const layers = model.depth + 1;
+  const perStep = layers * 60 * 5e-6 + (6 * stepMacs(spec, dims)) / 15e9;
+  const evalRows = Math.min(train.evalTrainSize, dims.trainSize) + dims.testSize * (1 + dims.extraSets);
+  const macsPerRow = stepMacs(spec, dims) / train.batchSize;
+  const evaluations = Math.floor(steps / train.evalEvery) + 1;
+  return steps * perStep + (evaluations * evalRows * 2 * macsPerRow) / 15e9;
+}
+
+/** Indices of `costs` from the largest to the smallest (ties in list order). */
+export function longestFirst(costs: readonly number[]): number[] {
+  return costs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]! || a - b);
+}
+
+/**
+ * The order in which `bn-exp run` hands runs (or vectorized groups of runs) to its workers: plan order
+ * on one worker; the costliest first (roughSeconds) on several.
+ */
+export function dispatchOrder<T extends RunSpec>(
+  groups: readonly T[][],
+  workers: number,
+  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec.data),
+): T[][] {
+  if (workers <= 1) return [...groups];
+  const cost = (group: T[]): number => group.reduce((a, r) => a + roughSeconds(r, dimsOf(r)), 0);
+  return longestFirst(groups.map(cost)).map((i) => groups[i]!);
+}
