@@ -126,47 +126,46 @@ async function benchFit(c: Case, budget: number): Promise<number> {
 
 /**
  * Relative cost of the default layer probes every 10 steps (distribution + training signals) at depth 4,
- * width 64, batch 64, BN, on the default 512-example probe set or on the step's own batch
- * (`set: batch`): steps/s without probes over steps/s with, minus 1.
+ * width 64, batch 64, BN, on the default 512-example probe set or on the step's own batch (`set: batch`).
+ * Plain steps and probed steps are timed one by one, alternating, so that a machine whose speed drifts
+ * (a shared VM) slows both alike; the cost of a probe is the difference of the two medians, and the
+ * overhead that cost spread over the 10 steps between probes: (probed − plain) / (10 · plain).
  */
-async function benchProbeOverhead(budget: number, set: 'test' | 'batch'): Promise<{ plain: number; probed: number }> {
+async function benchProbeOverhead(
+  budget: number,
+  set: 'test' | 'batch',
+): Promise<{ plainMs: number; probedMs: number; overhead: number; pairs: number }> {
   const c: Case = { depth: 4, width: 64, batch: 64, batchNorm: 'before' };
+  const every = 10;
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
   const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
   const step = makeTrainStep(mlp, opt);
   const { x, y } = data(c.batch);
   const probeX = data(512).x;
-  const prober = new LayerProber(mlp, ProbesSchema.parse({ every: 10, set }), 'bench', probeX, 0.01, c.batch);
+  const prober = new LayerProber(mlp, ProbesSchema.parse({ every, set }), 'bench', probeX, 0.01, c.batch);
   let t = 0;
-  const run = (probe: boolean) => async (n: number) => {
-    for (let i = 0; i < n; i++, t++) {
-      if (probe && prober.due(t)) await prober.probe(t, x, y, undefined, () => step(x, y, undefined, true)!);
-      else step(x, y);
-    }
-    await mlp.out.b.data();
-  };
-  // Alternate plain and probed windows of 100 steps (10 probes each) so that load drifting on a shared
-  // machine hits both alike; report the medians.
-  await run(true)(20); // warm-up of both paths
-  const window = async (probe: boolean): Promise<number> => {
+  const timed = async (probe: boolean): Promise<number> => {
     const t0 = performance.now();
-    await run(probe)(100);
-    return 100 / ((performance.now() - t0) / 1000);
+    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, undefined, true)!);
+    else step(x, y); // wasm runs kernels eagerly: the step's work is done when it returns
+    t++;
+    return performance.now() - t0;
   };
-  const plainRates: number[] = [];
-  const probedRates: number[] = [];
-  const deadline = performance.now() + Math.max(2, 4 * budget) * 1000;
-  while (plainRates.length < 5 || (performance.now() < deadline && plainRates.length < 21)) {
-    plainRates.push(await window(false));
-    probedRates.push(await window(true));
+  for (let i = 0; i < 20; i++) await timed(i % 2 === 0); // warm-up of both paths
+  const plain: number[] = [];
+  const probed: number[] = [];
+  const deadline = performance.now() + Math.max(3, 4 * budget) * 1000;
+  while (plain.length < 200 || (performance.now() < deadline && plain.length < 5000)) {
+    plain.push(await timed(false));
+    probed.push(await timed(true));
   }
-  const plain = median(plainRates);
-  const probed = median(probedRates);
   tf.dispose([x, y, probeX]);
   disposeOptimizer(opt);
   disposeMlp(mlp);
-  return { plain, probed };
+  const plainMs = median(plain);
+  const probedMs = median(probed);
+  return { plainMs, probedMs, overhead: (probedMs - plainMs) / (every * plainMs), pairs: plain.length };
 }
 
 /**
@@ -331,14 +330,16 @@ async function main(): Promise<void> {
         batchNorm: 'before',
         every: 10,
         set,
-        steps_per_s: Number(probes.plain.toFixed(1)),
-        probed_steps_per_s: Number(probes.probed.toFixed(1)),
-        probe_overhead: Number((probes.plain / probes.probed - 1).toFixed(3)),
+        plain_step_ms: Number(probes.plainMs.toFixed(3)),
+        probed_step_ms: Number(probes.probedMs.toFixed(3)),
+        pairs: probes.pairs,
+        probe_overhead: Number(probes.overhead.toFixed(3)),
       };
       if (values.json) console.log(JSON.stringify(row));
       else
         console.log(
-          `default probes every 10 steps, set ${set} (d4 w64 b64 BN): ${row.steps_per_s} -> ${row.probed_steps_per_s} steps/s, overhead ${(row.probe_overhead * 100).toFixed(1)}%`,
+          `default probes every 10 steps, set ${set} (d4 w64 b64 BN): plain step ${row.plain_step_ms} ms, probed step ` +
+            `${row.probed_step_ms} ms (medians of ${row.pairs} alternated pairs), overhead ${(row.probe_overhead * 100).toFixed(1)}%`,
         );
     }
   }
