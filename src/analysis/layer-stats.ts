@@ -1,3 +1,4 @@
+import { kthSmallest } from '../data/distances.js';
 import { stridedMoments } from '../data/stats.js';
 
 /*
@@ -226,7 +227,7 @@ export function meanMedian(xs: ArrayLike<number>): { mean: number; median: numbe
     sum += x;
   }
   if (Number.isNaN(sum)) return { mean: NaN, median: NaN };
-  const hi = selectInPlace(a, n >> 1);
+  const hi = kthSmallest(a, n >> 1);
   // Even n: the lower middle is the largest value left of the upper one after the selection.
   let median = hi;
   if (n % 2 === 0) {
@@ -235,32 +236,6 @@ export function meanMedian(xs: ArrayLike<number>): { mean: number; median: numbe
     median = (lo + hi) / 2;
   }
   return { mean: sum / n, median };
-}
-
-/** Hoare's quickselect: reorders `a` so that a[k] is its k-th smallest value (all left <= a[k] <= all right). */
-function selectInPlace(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = a[i] as number;
-        a[i] = a[j] as number;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k] as number;
 }
 
 /** Drift of one unit's percentile path over probe steps (SCIENCE.md 1.4). */
