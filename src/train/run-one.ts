@@ -95,7 +95,8 @@ export async function runGroup(specs: RunSpec[], opts: RunGroupOptions = {}): Pr
       shifts.push(store.measures(spec));
       datasets.push(store.build(spec).dataset);
     }
-    if (datasetMismatch(datasets) !== undefined) return runEach(specs, opts);
+    const mismatch = datasetMismatch(datasets);
+    if (mismatch !== undefined) return fallBack(specs, opts, mismatch);
     const results = await trainGroup(specs, datasets, {
       onEval: (member, record, total) => {
         signal?.throwIfAborted(); // trainGroup's finally disposes every tensor on the way out
@@ -105,6 +106,12 @@ export async function runGroup(specs: RunSpec[], opts: RunGroupOptions = {}): Pr
     return results.map((r, i) => ({ ...r, shifts: shifts[i]! }));
   } catch (err) {
     if (signal?.aborted === true) throw err;
-    return runEach(specs, opts);
+    return fallBack(specs, opts, err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Trains a group's runs one by one after saying why on stderr (the results are the same, only slower). */
+function fallBack(specs: RunSpec[], opts: RunGroupOptions, why: string): Promise<RunResult[]> {
+  console.error(`bn-exp: ${specs.length} runs (${specs.map((s) => s.id).join(', ')}) train one by one instead of vectorized: ${why}`);
+  return runEach(specs, opts);
 }
