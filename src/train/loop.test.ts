@@ -59,6 +59,25 @@ describe('trainRun', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('releases every tensor when setting up or a hook throws', async () => {
+    const spec = tinySpec(['probes={ every: 10, size: 64 }']);
+    const data = generateDataset(spec.data, spec.seed);
+    const before = tf.memory().numTensors;
+    // An extra evaluation set whose values do not fill its shape: the model, the optimizer and the first
+    // evaluation sets exist by the time it throws.
+    const broken = { ...data, extra: { bad: { ...data.test, x: data.test.x.subarray(1) } } };
+    await expect(trainRun(spec, broken)).rejects.toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(
+      trainRun(spec, data, {
+        onTrained: () => {
+          throw new Error('hook');
+        },
+      }),
+    ).rejects.toThrow('hook');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('records divergence as data, not a crash', async () => {
     const spec = tinySpec(['model.batchNorm=off', 'model.depth=6', 'train.optimizer=sgd', 'train.learningRate=1e4']);
     const r = await trainRun(spec, generateDataset(spec.data, spec.seed));

@@ -83,53 +83,57 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const normBatch = model.ghostBatchSize ?? batch; // rows per BN statistic in training
   const total = totalSteps(train, n);
 
-  // The optimizer first: a config it rejects then throws before any tensor of the run exists.
+  // The optimizer first: a config it rejects then throws before any tensor of the run exists. Everything
+  // made after it is registered with `own` and released in reverse order however the run ends, a throw
+  // while setting up included.
   const optimizer = makeOptimizer(train);
-  const mlp = buildMlp(model, features, data.classes, initRng);
-  const step = makeTrainStep(mlp, optimizer);
-  let trainSplit = data.train;
-  // The whole training set on the backend only for the population statistics of `eval` modes.
-  const xTrain = spec.eval ? tf.tensor2d(trainSplit.x, [n, features]) : undefined;
-  const evalSets: EvalSet[] = [
-    toEvalSet('train', data.train, data.classes, train.evalTrainSize),
-    toEvalSet('test', data.test, data.classes),
-    ...Object.entries(data.extra).map(([name, split]) => toEvalSet(name, split, data.classes)),
-  ];
-
-  const probeSplit = spec.probes?.set === 'train' ? data.train : data.test;
-  const probeN = Math.min(spec.probes?.size ?? 0, probeSplit.n);
-  const probeX =
-    spec.probes && spec.probes.set !== 'batch'
-      ? tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features])
-      : undefined;
-  const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
-  const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(mlp, rows, noisy, probeNoiseRng) : undefined;
-  const prober = spec.probes
-    ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, normBatch, probeNoise)
-    : undefined;
-  const modes = spec.eval && xTrain ? new ModeEvaluator(mlp, spec.eval, evalSets, xTrain, normBatch, spec.seed) : undefined;
-  const modesEveryEval = spec.eval?.curves ?? true;
-
-  const curve: EvalRecord[] = [];
-  let status: RunResult['status'] = 'ok';
-  let steps = 0;
-  let firstLoss = NaN;
-  let epoch: Int32Array = new Int32Array(0); // this epoch's order of the training rows
-  let gammaSmallFrac: number | undefined;
-
-  const measure = async (at: number): Promise<boolean> => {
-    const metrics = await evaluate(mlp, evalSets);
-    const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss)); // moving mode only
-    if (modes?.active && (modesEveryEval || at === total)) Object.assign(metrics, await modes.evaluate());
-    const record: EvalRecord = { step: at, epoch: at / stepsPerEpoch, metrics };
-    curve.push(record);
-    hooks.onEval?.(record, total);
-    const loss = metrics.train?.loss ?? NaN;
-    if (curve.length === 1) firstLoss = loss;
-    return bad || isDiverged(loss, firstLoss, train.divergeFactor);
+  const release: (() => void)[] = [() => disposeOptimizer(optimizer)];
+  const own = <T>(value: T, dispose: (v: T) => void): T => {
+    release.push(() => dispose(value));
+    return value;
   };
-
   try {
+    const mlp = own(buildMlp(model, features, data.classes, initRng), disposeMlp);
+    const step = makeTrainStep(mlp, optimizer);
+    let trainSplit = data.train;
+    // The whole training set on the backend only for the population statistics of `eval` modes.
+    const xTrain = spec.eval ? own(tf.tensor2d(trainSplit.x, [n, features]), (t) => t.dispose()) : undefined;
+    const evalSets = own<EvalSet[]>([], (sets) => sets.forEach((s) => tf.dispose([s.x, s.y, s.onehot])));
+    evalSets.push(toEvalSet('train', data.train, data.classes, train.evalTrainSize), toEvalSet('test', data.test, data.classes));
+    for (const [name, split] of Object.entries(data.extra)) evalSets.push(toEvalSet(name, split, data.classes));
+
+    const probeSplit = spec.probes?.set === 'train' ? data.train : data.test;
+    const probeN = Math.min(spec.probes?.size ?? 0, probeSplit.n);
+    const probeX =
+      spec.probes && spec.probes.set !== 'batch'
+        ? own(tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features]), (t) => t.dispose())
+        : undefined;
+    const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
+    const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(mlp, rows, noisy, probeNoiseRng) : undefined;
+    const prober = spec.probes
+      ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, normBatch, probeNoise)
+      : undefined;
+    const modes =
+      spec.eval && xTrain ? own(new ModeEvaluator(mlp, spec.eval, evalSets, xTrain, normBatch, spec.seed), (m) => m.dispose()) : undefined;
+    const modesEveryEval = spec.eval?.curves ?? true;
+
+    const curve: EvalRecord[] = [];
+    let steps = 0;
+    let firstLoss = NaN;
+    let epoch: Int32Array = new Int32Array(0); // this epoch's order of the training rows
+
+    const measure = async (at: number): Promise<boolean> => {
+      const metrics = await evaluate(mlp, evalSets);
+      const bad = Object.values(metrics).some((m) => !Number.isFinite(m.loss)); // moving mode only
+      if (modes?.active && (modesEveryEval || at === total)) Object.assign(metrics, await modes.evaluate());
+      const record: EvalRecord = { step: at, epoch: at / stepsPerEpoch, metrics };
+      curve.push(record);
+      hooks.onEval?.(record, total);
+      const loss = metrics.train?.loss ?? NaN;
+      if (curve.length === 1) firstLoss = loss;
+      return bad || isDiverged(loss, firstLoss, train.divergeFactor);
+    };
+
     let diverged = await measure(0);
     while (!diverged && steps < total) {
       const inEpoch = steps % stepsPerEpoch;
@@ -144,31 +148,30 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const yb = tf.tensor2d(oneHot(rows.y, data.classes), [batch, data.classes]);
       const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
       const noise = noisy ? drawNoise(mlp, batch, noisy, noiseRng) : undefined;
-      if (renorm) mlp.renormLimits = renormLimits(renorm, steps);
-      if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true, noise)!, noise);
-      else step(xb, yb, masks, false, noise);
-      tf.dispose([xb, yb, ...(masks ?? []), ...(noise ?? []).flatMap((z) => [z.scale, z.shift])]);
+      try {
+        if (renorm) mlp.renormLimits = renormLimits(renorm, steps);
+        if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true, noise)!, noise);
+        else step(xb, yb, masks, false, noise);
+      } finally {
+        tf.dispose([xb, yb, ...(masks ?? []), ...(noise ?? []).flatMap((z) => [z.scale, z.shift])]);
+      }
       steps++;
       if (steps % train.evalEvery === 0 || steps === total) diverged = await measure(steps);
     }
-    if (diverged) status = 'diverged';
     const last = curve.at(-1);
     if (modes?.active && !modesEveryEval && last && last.step !== total) Object.assign(last.metrics, await modes.evaluate());
-    gammaSmallFrac = await smallGammaFractionOf(mlp);
+    const gammaSmallFrac = await smallGammaFractionOf(mlp);
     await hooks.onTrained?.(mlp, evalSets);
+
+    const result: RunResult = { spec, status: diverged ? 'diverged' : 'ok', steps, curve, wallSeconds: now() - started };
+    if (gammaSmallFrac !== undefined) result.gammaSmallFrac = gammaSmallFrac;
+    if (prober) {
+      result.layers = prober.rows;
+      result.landscape = prober.landscapeRows;
+      result.probeSummary = prober.summary();
+    }
+    return result;
   } finally {
-    modes?.dispose();
-    tf.dispose([xTrain, probeX]);
-    for (const s of evalSets) tf.dispose([s.x, s.y, s.onehot]);
-    disposeOptimizer(optimizer);
-    disposeMlp(mlp);
+    for (const dispose of release.reverse()) dispose();
   }
-  const result: RunResult = { spec, status, steps, curve, wallSeconds: now() - started };
-  if (gammaSmallFrac !== undefined) result.gammaSmallFrac = gammaSmallFrac;
-  if (prober) {
-    result.layers = prober.rows;
-    result.landscape = prober.landscapeRows;
-    result.probeSummary = prober.summary();
-  }
-  return result;
 }
