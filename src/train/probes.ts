@@ -4,6 +4,7 @@ import { bnNoise } from '../analysis/bn-noise.js';
 import { bnGaps, l2Distance, l2Norm } from '../analysis/vectors.js';
 import { PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../analysis/probe-columns.js';
 import type { ProbesConfig } from '../config/schema.js';
+import { moments } from '../data/stats.js';
 import { forwardTrain, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { lossAndGrads, paramGroups, restore, snapshot, type ParamGroup } from './grads.js';
 import type { StepCapture } from './step.js';
@@ -51,15 +52,6 @@ function norm(t: tf.Tensor): tf.Scalar {
 
 function globalNorm(ts: tf.Tensor[]): tf.Scalar {
   return tf.sqrt(tf.addN(ts.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
-}
-
-function meanStd(xs: Float32Array): { mean: number; std: number } {
-  let s = 0;
-  for (const x of xs) s += x;
-  const mean = s / xs.length;
-  let v = 0;
-  for (const x of xs) v += (x - mean) ** 2;
-  return { mean, std: Math.sqrt(v / xs.length) };
 }
 
 /** Runs the configured probes of one training run and accumulates its rows and summaries. */
@@ -253,7 +245,6 @@ export class LayerProber {
       const l = grp.layer;
       const hidden = l <= mlp.hidden.length;
       const row: Row = { run_id: this.runId, step, layer: l, kind: hidden ? 'hidden' : 'output' };
-      const scalar = (k: string): number => values.get(k)?.[0] ?? NaN;
       const pre = values.get(`pre${l}`);
       if (pre) {
         const width = pre.length / n;
@@ -320,8 +311,8 @@ export class LayerProber {
             row.bn_mean_gap = NaN;
             row.bn_var_ratio = NaN;
           }
-          const gs = meanStd(gamma);
-          const bs = meanStd(beta);
+          const gs = moments(gamma);
+          const bs = moments(beta);
           row.gamma_mean = gs.mean;
           row.gamma_std = gs.std;
           row.beta_mean = bs.mean;
