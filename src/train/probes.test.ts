@@ -1,7 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandPlan } from '../config/expand.js';
 import { parseExperiment } from '../config/load.js';
+import { Rng } from '../data/rng.js';
 import { generateDataset } from '../data/synthetic.js';
+import { buildMlp, disposeMlp } from '../model/mlp.js';
 import type { RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
 import { trainRun } from './loop.js';
@@ -58,6 +61,34 @@ describe('layer probes', () => {
     const r2 = await trainRun(off, generateDataset(off.data, off.seed));
     const stds = r2.layers!.filter((row) => row.step === 0 && row.kind === 'hidden').map((row) => row.pre_std as number);
     expect(stds.some((v) => Math.abs(v - 1) > 0.05)).toBe(true);
+  });
+
+  it('training signals agree with each other: plain SGD moves W by exactly lr x its gradient', async () => {
+    const yaml = `
+name: probes
+seeds: [3]
+data: { features: 8, classes: 3, trainSize: 512, testSize: 256, teacher: { depth: 1, width: 16 } }
+model: { depth: 3, width: 24, activation: tanh, batchNorm: before }
+train: { optimizer: sgd, learningRate: 0.1, batchSize: 32, steps: 40, evalEvery: 20 }
+probes: { every: 10, set: batch }
+`;
+    const s = expandPlan(parseExperiment(yaml, 'probes.yaml')).runs[0]!;
+    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    expect(r.layers!.length).toBe(4 * 4);
+    // At step 0, ||W|| is the norm of the initial weights: the same model built again from the run's init stream.
+    const mlp = buildMlp(s.model, 8, 3, Rng.derive(s.seed, 'init'));
+    const initial = [...mlp.hidden.map((l) => l.w), mlp.out.w].map((w) => tf.norm(w).dataSync()[0]!);
+    disposeMlp(mlp);
+    const first = r.layers!.filter((row) => row.step === 0).map((row) => row.w_norm as number);
+    first.forEach((norm, i) => expect(norm).toBeCloseTo(initial[i]!, 4));
+    for (const row of r.layers!) {
+      const moved = (row.update_ratio as number) * (row.w_norm as number); // ||W_{t+1} − W_t||
+      expect(moved / (0.1 * (row.grad_norm as number))).toBeCloseTo(1, 4);
+      if (row.kind === 'hidden') {
+        expect(row.bn_var_ratio as number).toBeGreaterThan(0);
+        expect(row.bn_mean_gap as number).toBeGreaterThanOrEqual(0);
+      }
+    }
   });
 
   it('gradient ICS is exactly 0 for the first layer (no earlier layer moved) and measured deeper', async () => {
