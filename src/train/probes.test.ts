@@ -33,7 +33,9 @@ describe('layer probes', () => {
     const probed = spec(bn, ALL);
     expect(probed.id).toBe(plain.id); // probes are not part of the run id
     const a = await trainRun(plain, generateDataset(plain.data, plain.seed));
+    const before = tf.memory().numTensors;
     const b = await trainRun(probed, generateDataset(probed.data, probed.seed));
+    expect(tf.memory().numTensors).toBe(before); // every probe (ICS and landscape too) leaves nothing behind
     expect(b.curve).toEqual(a.curve);
     expect(b.layers!.length).toBe(4 * 4); // probes at steps 0, 10, 20, 30 x (3 hidden + output)
     expect(b.landscape!.map((r) => r.step)).toEqual([0, 20]);
@@ -73,7 +75,9 @@ train: { optimizer: sgd, learningRate: 0.1, batchSize: 32, steps: 40, evalEvery:
 probes: { every: 10, set: batch }
 `;
     const s = expandPlan(parseExperiment(yaml, 'probes.yaml')).runs[0]!;
+    const before = tf.memory().numTensors;
     const r = await trainRun(s, generateDataset(s.data, s.seed));
+    expect(tf.memory().numTensors).toBe(before);
     expect(r.layers!.length).toBe(4 * 4);
     // At step 0, ||W|| is the norm of the initial weights: the same model built again from the run's init stream.
     const mlp = buildMlp(s.model, 8, 3, Rng.derive(s.seed, 'init'));
