@@ -145,15 +145,15 @@ function radixSort(out: Uint32Array): void {
 function sortRuns(values: Float32Array, n: number, count: number): void {
   const total = n * count;
   const bits = new Uint32Array(values.buffer, values.byteOffset, total);
-  for (let i = 0; i < total; i++) bits[i] = floatKey(bits[i] as number);
   if (n < RADIX_MIN) {
-    // Signed order of (key ^ 0x80000000) = unsigned order of key.
+    // The same buffer as int32: the signed order of (key ^ 0x80000000) is the unsigned order of key.
     const signed = new Int32Array(values.buffer, values.byteOffset, total);
-    for (let i = 0; i < total; i++) signed[i] = (bits[i] as number) ^ 0x80000000;
+    for (let i = 0; i < total; i++) signed[i] = floatKey(bits[i] as number) ^ 0x80000000;
     for (let start = 0; start < total; start += n) signed.subarray(start, start + n).sort();
     for (let i = 0; i < total; i++) bits[i] = keyFloat(((signed[i] as number) ^ 0x80000000) >>> 0);
     return;
   }
+  for (let i = 0; i < total; i++) bits[i] = floatKey(bits[i] as number);
   for (let start = 0; start < total; start += n) radixSort(bits.subarray(start, start + n));
   for (let i = 0; i < total; i++) bits[i] = keyFloat(bits[i] as number);
 }
