@@ -5,6 +5,17 @@ export interface ConfigIssue {
   message: string;
 }
 
+/** The issues without repeats (same path and message). */
+export function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Invalid experiment config (exit code 2). Lists every problem found, each as "file: path: message". */
 export class ConfigError extends Error {
   readonly file: string;

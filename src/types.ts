@@ -1,5 +1,8 @@
-import type { MeasuredShift } from './data/load.js';
+import type { MeasuredShift } from './data/assemble.js';
+import type { Dataset, Split } from './data/split.js';
 import type { DataConfig, EvalConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
+
+export type { Dataset, Split };
 
 /** One run of a plan: a fully resolved config (sweep values applied) plus its seed. */
 export interface RunSpec {
@@ -28,27 +31,7 @@ export interface Plan {
   runs: RunSpec[];
 }
 
-/** Features as a row-major float matrix plus integer class labels. */
-export interface Split {
-  x: Float32Array; // [n, features]
-  y: Int32Array; // [n]
-  n: number;
-  features: number;
-}
 
-/** The data of one run: train, test and optional extra evaluation sets. */
-export interface Dataset {
-  train: Split;
-  test: Split;
-  /** Extra evaluation sets by name (e.g. `shifted`). */
-  extra: Record<string, Split>;
-  classes: number;
-  /**
-   * Drift during training (`data.drift`): the training set at each phase, phase 0 = `train`. Training
-   * uses phase floor(P * step / totalSteps), chosen at each epoch start; evaluation uses `train`.
-   */
-  trainPhases?: Split[];
-}
 
 /** Metrics of one evaluation point (one row of curves.csv). */
 export interface EvalRecord {

@@ -1,6 +1,6 @@
 import { betterDirection, cellLabel, type CsvRow, groupCells, isStepsToColumn, num, okRuns, type ResultTables } from './cells.js';
-import { holm } from './holm.js';
-import { pairedTTest, type TTest, welchTTest } from './t-tests.js';
+import { holm } from '../stats/holm.js';
+import { pairedTTest, type TTest, welchTTest } from '../stats/t-tests.js';
 
 // `bn-exp compare`: per config cell and metric, B against A (difference = B - A) with a t-test, Holm-
 // adjusted across every row of the comparison. Pure: takes tables, returns rows.

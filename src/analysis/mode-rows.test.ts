@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { metricColumn } from './eval-columns.js';
-import { curveRows, curvesColumns, runRow, runsColumns } from './rows.js';
+import { metricColumn } from '../record/eval-columns.js';
+import { curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
 
 const spec = { id: 'r1', index: 0, seed: 1, params: {}, data: {}, model: { batchNorm: 'before' }, train: {} } as unknown as RunSpec;
 const plan = { config: {}, axes: [], seeds: [1], runs: [spec] } as unknown as Plan;

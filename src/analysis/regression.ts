@@ -11,7 +11,7 @@ import {
   type ResultTables,
 } from './cells.js';
 import { curvesByCellAndStep } from './seed-summary.js';
-import { mean, std } from './stats.js';
+import { mean, std } from '../stats/describe.js';
 
 // `bn-exp check`: does a candidate result set converge as well as a recorded baseline? The baseline's
 // seeds define a band per cell, metric and evaluation step: mean +- max(k*std, atol, rtol*|mean|). The

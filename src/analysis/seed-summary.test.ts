@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from './seed-summary.js';
 
 const rngFor = (cell: string, metric: string) => new Rng(0, 'bootstrap', cell, metric);

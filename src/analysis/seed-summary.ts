@@ -1,6 +1,6 @@
-import { bootstrapMeanCi, type IntSource } from './bootstrap.js';
+import { bootstrapMeanCi, type IntSource } from '../stats/bootstrap.js';
 import { type CsvRow, finiteValues, groupCells, isStepsToColumn, num, okRuns } from './cells.js';
-import { describe } from './stats.js';
+import { describe } from '../stats/describe.js';
 
 // summary.csv and curves_summary.csv: statistics over seeds, one row per config cell (and step).
 // Statistics are over runs with status ok; diverged and failed runs are counted, not averaged (their

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import chalk from 'chalk';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CheckFailed, UsageError } from '../errors.js';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 import { baselineCommand } from './baseline.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cellLabel, groupCells } from '../analysis/cells.js';
 import { UsageError } from '../errors.js';
-import { writeCsv } from '../io/csv.js';
-import { readResultSet } from '../io/result-set.js';
-import { CURVES_CSV, MANIFEST, RUNS_CSV, writeManifestAtomic } from '../io/results.js';
+import { writeCsv } from '../record/csv.js';
+import { readResultSet } from '../record/result-set.js';
+import { CURVES_CSV, MANIFEST, RUNS_CSV, writeManifestAtomic } from '../record/results.js';
 import { writeSummaries } from './summarize.js';
 
 /** runs.csv columns a baseline leaves out: wall-clock time differs on every run and machine. */

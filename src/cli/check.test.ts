@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 
 // The project's own CI regression gate, end to end with the built CLI (npm test builds dist/ first):
 // experiments/ci-baseline.yaml re-run on wasm must pass `bn-exp check` against the committed baseline

@@ -3,7 +3,7 @@ import { cellLabel } from '../analysis/cells.js';
 import { configChanges } from '../analysis/config-diff.js';
 import { type CheckPolicy, type CheckReport, checkAgainstBaseline } from '../analysis/regression.js';
 import { CheckFailed, UsageError } from '../errors.js';
-import { readResultSet } from '../io/result-set.js';
+import { readResultSet } from '../record/result-set.js';
 
 /** Flags of `bn-exp check`, as commander gives them (strings). */
 export interface CheckOptions {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 
 // End to end: spawn the built CLI (npm test builds dist/ first) as a user would.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,7 +58,7 @@ describe('bn-exp CLI', () => {
     const rb = bnExp(['run', quick, '--out', b, '--backend', 'wasm', ...short]);
     expect(rb.code).toBe(0);
     expect(readFileSync(path.join(b, 'curves.csv'), 'utf8')).toBe(readFileSync(path.join(a, 'curves.csv'), 'utf8'));
-    const noWall = (dir: string) => parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).map(({ wall_s, ...rest }) => rest);
+    const noWall = (dir: string) => parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).map(({ wall_s: _wall, ...rest }) => rest);
     expect(noWall(b)).toEqual(noWall(a));
 
     // Never silently overwrite a result set.
@@ -78,7 +78,7 @@ describe('bn-exp CLI', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(four, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest.vectorize).toBe(4);
-    const rows = (dir: string, file: string) => parseCsv(readFileSync(path.join(dir, file), 'utf8')).map(({ wall_s, ...rest }) => rest);
+    const rows = (dir: string, file: string) => parseCsv(readFileSync(path.join(dir, file), 'utf8')).map(({ wall_s: _wall, ...rest }) => rest);
     const [a, b] = [rows(one, 'curves.csv'), rows(four, 'curves.csv')];
     expect(b.map((row) => [row.run_id, row.step])).toEqual(a.map((row) => [row.run_id, row.step]));
     // Bit-identical on wasm in our measurements; the contract is float tolerance.

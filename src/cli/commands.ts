@@ -1,3 +1,5 @@
+import type { CheckOptions } from './check.js';
+import type { CompareOptions } from './compare.js';
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { BACKENDS } from '../backends.js';
@@ -96,7 +98,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'csv', 'json']).default('table'))
     .option('--metric <name>', 'compare only this runs.csv metric (repeatable; Holm counts only these)', collect, [])
     .option('--alpha <p>', 'family-wise significance level for the Holm-adjusted p-values', '0.05')
-    .action(async (a: string, b: string | undefined, opts: import('./compare.js').CompareOptions) => {
+    .action(async (a: string, b: string | undefined, opts: CompareOptions) => {
       const { compareCommand } = await import('./compare.js');
       compareCommand(a, b, opts);
     });
@@ -121,7 +123,7 @@ export function buildProgram(): Command {
     .option('--atol <x>', 'absolute floor of the band half-width', '0.01')
     .option('--rtol <x>', 'floor of the band half-width relative to |baseline mean|', '0.05')
     .option('--fraction <x>', 'fail a curve outside its band (bad side) at more than this fraction of evaluations', '0.25')
-    .action(async (results: string, opts: import('./check.js').CheckOptions) => {
+    .action(async (results: string, opts: CheckOptions) => {
       const { checkCommand } = await import('./check.js');
       checkCommand(results, opts);
     });

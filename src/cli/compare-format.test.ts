@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { compareGroups, type Comparison } from '../analysis/compare.js';
-import { parseCsv, toCsv } from '../io/csv.js';
+import { parseCsv, toCsv } from '../record/csv.js';
 import { compareCsvColumns, compareRecords, renderJson, renderMarkdown, renderTable } from './compare-format.js';
 
 const side = (values: number[], extra: Record<string, string> = {}) =>

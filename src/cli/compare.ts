@@ -1,8 +1,8 @@
 import { runMetricColumns } from '../analysis/cells.js';
 import { alignSets, type CompareGroup, type Comparison, compareGroups, levelGroups } from '../analysis/compare.js';
 import { UsageError } from '../errors.js';
-import { toCsv } from '../io/csv.js';
-import { readResultSet } from '../io/result-set.js';
+import { toCsv } from '../record/csv.js';
+import { readResultSet } from '../record/result-set.js';
 import { type CompareFormat, compareCsvColumns, compareRecords, renderJson, renderMarkdown, renderTable } from './compare-format.js';
 
 /** Flags of `bn-exp compare`, as commander gives them. */

@@ -1,5 +1,5 @@
 import { readExperiment } from '../config/load.js';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { UsageError } from '../errors.js';
 import type { BackendChoice } from '../backends.js';
 import { describeRun } from './progress.js';

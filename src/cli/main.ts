@@ -4,9 +4,9 @@ import { CheckFailed, ConfigError, Interrupted, UsageError } from '../errors.js'
 import { buildProgram } from './commands.js';
 
 /**
- * The one error boundary: maps typed errors to exit codes (0 ok, 1 runtime failure or regression,
- * 2 invalid config or usage, 128 + signal number when stopped by SIGINT/SIGTERM). Stacks only for bugs, or for
- * everything with BN_EXP_DEBUG=1.
+ * The one error boundary: maps typed errors to exit codes (0 ok, 1 a failed check or claim, 2 invalid
+ * config, usage or input, 3 an internal error (a bug), 128 + signal number when stopped by SIGINT/SIGTERM).
+ * Stacks only for bugs, or for everything with BN_EXP_DEBUG=1.
  */
 async function main(argv: string[]): Promise<void> {
   const debug = process.env.BN_EXP_DEBUG === '1';
@@ -33,8 +33,8 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = 1;
     } else {
       if (!debug) console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      console.error('bn-exp: runtime failure (if this looks like a bug, please report it with the stack above)');
-      process.exitCode = 1;
+      console.error('bn-exp: internal error: this is a bug, please report it with the stack above');
+      process.exitCode = 3;
     }
   }
 }

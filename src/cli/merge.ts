@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { splitCsv } from '../io/csv-records.js';
-import { parseManifestInfo } from '../io/manifest-info.js';
-import { LOCK, lockFolder } from '../io/lock.js';
-import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../io/merge.js';
-import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../io/results.js';
-import { runKeyedCsvs } from '../io/run-order.js';
+import { splitCsv } from '../record/csv-records.js';
+import { parseManifestInfo } from '../record/manifest-info.js';
+import { LOCK, lockFolder } from '../record/lock.js';
+import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
+import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
+import { runKeyedCsvs } from '../record/run-order.js';
 
 /** Flags of `bn-exp merge`. */
 export interface MergeOptions {

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
 import { formatDuration, Progress } from './progress.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 
 // End to end: one short real run of the quick experiment (the report is written at its end), then
 // `bn-exp report --out` and `bn-exp plot` on it, with the built CLI as a user would run them.

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readCsv } from '../io/csv.js';
-import { readResultSet } from '../io/result-set.js';
-import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV } from '../io/results.js';
+import { readCsv } from '../record/csv.js';
+import { readResultSet } from '../record/result-set.js';
+import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV } from '../record/results.js';
 import { buildReport } from '../report/build.js';
 import type { ReportData } from '../report/data.js';
 import { reportHtml } from '../report/html.js';

@@ -1,27 +1,29 @@
 import path from 'node:path';
 import type { BackendChoice } from '../backends.js';
 import { readExperiment } from '../config/load.js';
-import { expandPlan, totalSteps } from '../config/expand.js';
-import { dispatchOrder } from '../config/estimate.js';
-import { formatShard, resolveShard, selectShard, type Shard } from '../config/shard.js';
-import { targetsOf } from '../analysis/convergence.js';
-import { modeSplits } from '../config/eval-modes.js';
-import { curveRows, curvesColumns, runRow, runsColumns } from '../analysis/rows.js';
-import { openData, type DataStore, type MeasuredShift } from '../data/load.js';
-import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../data/shift-rows.js';
+import { totalSteps } from '../config/resolve.js';
+import { expandPlan } from '../plan/expand.js';
+import { dispatchOrder } from '../plan/estimate.js';
+import { formatShard, resolveShard, selectShard, type Shard } from '../plan/shard.js';
+import { targetsOf } from '../record/convergence.js';
+import { modeSplits } from '../config/mode-names.js';
+import { curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
+import type { MeasuredShift } from '../data/assemble.js';
+import { openData, type DataStore } from '../data/load.js';
+import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../record/shift-columns.js';
 import { Interrupted, UsageError } from '../errors.js';
-import { experimentMismatch, parseManifestInfo } from '../io/manifest-info.js';
-import { lockFolder } from '../io/lock.js';
-import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../io/results.js';
-import { reorderResults } from '../io/run-order.js';
+import { experimentMismatch, parseManifestInfo } from '../record/manifest-info.js';
+import { lockFolder } from '../record/lock.js';
+import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../record/results.js';
+import { reorderResults } from '../record/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { type Executor, parseVectorize, parseWorkers, type RunHooks } from './executor.js';
-import { groupRuns } from '../config/vector-groups.js';
-import { buildManifest } from './manifest.js';
+import { type Executor, parseVectorize, parseWorkers, type RunHooks } from '../launch/executor.js';
+import { groupRuns } from '../plan/groups.js';
+import { buildManifest } from '../record/manifest.js';
 import { Progress } from './progress.js';
-import { onStopSignal } from './signals.js';
-import { probeFiles, probeRows } from './probe-rows.js';
-import { printSummary } from './summary.js';
+import { onStopSignal } from '../launch/signals.js';
+import { probeFiles, probeRows } from '../record/probe-files.js';
+import { printSummary } from './run-table.js';
 import { writeSummaries } from './summarize.js';
 
 export interface RunOptions {
@@ -142,7 +144,7 @@ async function runLocked(
   // Groups are formed from the runs still to do only, so --resume and --shard keep working with --vectorize.
   const groups = groupRuns(todo, counts.vectorize);
   const workers = Math.max(1, Math.min(counts.workersWanted, groups.length));
-  const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
+  const executor: Executor = (await import('../launch/pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
   try {
     const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize: counts.vectorize };
     await sweep(executor, ctx);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 
 // A real cluster: a single-node Slurm (Debian's slurm-wlm + munge) on this machine runs
 // experiments/deploy/slurm-sweep.sh, the documented example: a 2-task array job of `bn-exp run`

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { curveMetricColumns, runMetricColumns } from '../analysis/cells.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from '../analysis/seed-summary.js';
-import { Rng } from '../data/rng.js';
-import { writeCsv } from '../io/csv.js';
-import { readResultSet, type ResultSet } from '../io/result-set.js';
+import { Rng } from '../stats/rng.js';
+import { writeCsv } from '../record/csv.js';
+import { readResultSet, type ResultSet } from '../record/result-set.js';
 
 /** File name of the per-cell statistics over seeds. */
 export const SUMMARY_CSV = 'summary.csv';

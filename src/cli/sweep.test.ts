@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../io/csv.js';
+import { parseCsv } from '../record/csv.js';
 
 // End to end, on the built CLI (npm test builds dist/ first): workers, interruption + resume, shards + merge.
 const root = fileURLToPath(new URL('../..', import.meta.url));

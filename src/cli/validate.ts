@@ -1,5 +1,5 @@
 import { readExperiment } from '../config/load.js';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { openData } from '../data/load.js';
 
 /** `bn-exp validate`: load and expand the config, check its data files; print the run count or throw a ConfigError. */

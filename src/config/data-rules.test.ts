@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shiftNames } from './data-rules.js';
-import { expandPlan } from './expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from './load.js';
 import { SyntheticDataSchema } from './schema.js';
 import { configIssues } from '../testing/config.js';

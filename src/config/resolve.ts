@@ -40,3 +40,9 @@ export function resolveSections(config: ExperimentConfig, params: Params): Secti
   const raw = applyParams(config, params);
   return { data: DataSchema.parse(raw.data), model: ModelSchema.parse(raw.model), train: TrainSchema.parse(raw.train) };
 }
+
+/** Optimizer steps of a run: `steps` if given, else epochs * floor(trainSize / batchSize) (partial batch dropped). */
+export function totalSteps(train: Pick<TrainConfig, 'steps' | 'epochs' | 'batchSize'>, trainSize: number): number {
+  if (train.steps !== undefined) return train.steps;
+  return (train.epochs ?? 0) * Math.floor(trainSize / train.batchSize);
+}

@@ -1,8 +1,8 @@
-import { modeLabel } from './eval-modes.js';
-import type { ConfigIssue } from '../errors.js';
+import { modeLabel } from './mode-names.js';
+import { dedupe, type ConfigIssue } from '../errors.js';
 import { canonicalJson } from './canonical.js';
 import { dataIssues, trainSizeOf } from './data-rules.js';
-import { totalSteps } from './expand.js';
+import { totalSteps } from './resolve.js';
 import { formatValue, fromZodIssues } from './issues.js';
 import { applyParams, sweepCombinations, type Params, type Sections } from './resolve.js';
 import { DataSchema, ExperimentSchema, ModelSchema, TrainSchema, type ExperimentConfig } from './schema.js';
@@ -314,13 +314,3 @@ function formatParams(params: Params): string {
     .join(', ');
 }
 
-/** The issues without repeats (same path and message). */
-export function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.path}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

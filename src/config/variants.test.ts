@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extraModes, modeLabel, modeSplits } from './eval-modes.js';
-import { expandPlan } from './expand.js';
+import { extraModes, modeLabel, modeSplits } from './mode-names.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from './load.js';
 import { EvalSchema } from './schema.js';
 import { configIssues } from '../testing/config.js';

@@ -1,7 +1,8 @@
 import { shiftList, shiftNames } from '../config/data-rules.js';
 import type { DataConfig, DriftConfig } from '../config/schema.js';
-import type { Dataset, Split } from '../types.js';
-import { Rng } from './rng.js';
+import type { Dataset, Split } from './split.js';
+import type { ShiftMeasure } from './measure-shift.js';
+import { Rng } from '../stats/rng.js';
 import { describeShift, scaleShift, shiftFamily, shiftSplit, shiftInputs, type MapShift, type ShiftBasis, type ShiftFamily } from './shifts.js';
 
 /**
@@ -121,4 +122,9 @@ export function shiftPairs(data: Pick<DataConfig, 'shift' | 'drift'>, dataset: D
     });
   }
   return pairs;
+}
+
+/** A measured shift: which sets, and the statistics. */
+export interface MeasuredShift extends Omit<ShiftPair, 'source' | 'target'> {
+  measure: ShiftMeasure;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { epochOrder } from './batching.js';
 import { trainPhaseAt } from './drift.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 
 // 3 classes of 40, 60 and 100 examples, 2 features; feature 0 = the row index (for the clustered check).
 const n = 200;

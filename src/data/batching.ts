@@ -1,6 +1,6 @@
 import type { Batching } from '../config/schema.js';
-import type { Split } from '../types.js';
-import type { Rng } from './rng.js';
+import type { Split } from './split.js';
+import type { Rng } from '../stats/rng.js';
 
 /**
  * The order in which one epoch visits the training examples (`train.batching`). Consecutive runs of

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsvDataSchema } from '../config/schema.js';
 import { DataError, parseCsvTable, splitCsvTable } from './csv-data.js';
-import { classCounts, featureStats } from './stats.js';
+import { classCounts, featureStats } from '../stats/moments.js';
 
 const cfg = (extra: Record<string, unknown> = {}) => CsvDataSchema.parse({ kind: 'csv', path: 'd.csv', ...extra });
 

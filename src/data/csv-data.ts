@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../config/schema.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { didYouMean } from '../config/suggest.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 
 /**
  * A user's CSV file as a dataset (pure: the caller reads the file). The first line is the header; the

@@ -1,4 +1,4 @@
-import type { Dataset, Split } from '../types.js';
+import type { Dataset, Split } from './split.js';
 
 /**
  * The training set in use at `step` of `total`: drift phase floor(P * step / total) of

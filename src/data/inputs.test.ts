@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputSchema } from '../config/schema.js';
 import { lognormalMoments, sampleInputs } from './inputs.js';
-import { Rng } from './rng.js';
-import { featureCorrelation, featureStats } from './stats.js';
-import type { Split } from '../types.js';
+import { Rng } from '../stats/rng.js';
+import { featureCorrelation, featureStats } from '../stats/moments.js';
+import type { Split } from './split.js';
 
 const N = 50_000;
 const F = 8;

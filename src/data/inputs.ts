@@ -1,5 +1,5 @@
 import type { SyntheticDataConfig } from '../config/schema.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../stats/rng.js';
 
 /**
  * Synthetic input features. Every distribution is standardized analytically (population values, not

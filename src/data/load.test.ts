@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { csvCandidates, openData } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bn-exp-data-'));

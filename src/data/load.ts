@@ -1,18 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../config/canonical.js';
-import { nominalDims, type DataDims } from '../config/estimate.js';
-import { dedupe } from '../config/validate.js';
-import { totalSteps } from '../config/expand.js';
+import { nominalDims, type DataDims } from '../plan/estimate.js';
+import { totalSteps } from '../config/resolve.js';
 import type { CsvDataConfig, DataConfig } from '../config/schema.js';
-import { ConfigError, UsageError, type ConfigIssue } from '../errors.js';
+import { ConfigError, UsageError, dedupe, type ConfigIssue } from '../errors.js';
 import type { Plan, RunSpec } from '../types.js';
-import type { BuiltData, ShiftPair } from './assemble.js';
+import type { BuiltData, MeasuredShift } from './assemble.js';
 import { DataError, parseCsvTable, splitCsvTable, type CsvTable } from './csv-data.js';
-import { measureShift, type ShiftMeasure } from './measure-shift.js';
+import { measureShift } from './measure-shift.js';
 import { loadMnistDigits, mnistSplit } from './mnist.js';
 import { assembleReal } from './real.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 import { generateSynthetic } from './synthetic.js';
 
 /**
@@ -21,10 +20,6 @@ import { generateSynthetic } from './synthetic.js';
  * file, the dotted path, the data file, line and column. `build` is then pure given those contents.
  */
 
-/** A measured shift: which sets, and the statistics. */
-export interface MeasuredShift extends Omit<ShiftPair, 'source' | 'target'> {
-  measure: ShiftMeasure;
-}
 
 /** Parsed CSV files by the path written in the config. */
 type Tables = Map<string, { file: string; table: CsvTable }>;

@@ -1,6 +1,6 @@
-import type { Split } from '../types.js';
-import { mmdRbf, standardizedSorted, subsampleRows, wassersteinKs } from './distances.js';
-import type { Rng } from './rng.js';
+import type { Split } from './split.js';
+import { mmdRbf, standardizedSorted, subsampleRows, wassersteinKs } from '../stats/distances.js';
+import type { Rng } from '../stats/rng.js';
 
 /**
  * The shift between two samples of the same features, measured on the data: per-feature mean and std

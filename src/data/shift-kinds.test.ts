@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputSchema, SyntheticDataSchema } from '../config/schema.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { sampleInputs } from './inputs.js';
 import { measureShift } from './measure-shift.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 import { populationBasis, sampleBasis, shapeConstants, shapeFunction, shiftInputs } from './shifts.js';
-import { featureCorrelation, featureStats, moments } from './stats.js';
+import { featureCorrelation, featureStats, moments } from '../stats/moments.js';
 import { generateSynthetic } from './synthetic.js';
 import { teacherLabels } from './teacher.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InputSchema, ShiftSchema } from '../config/schema.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { sampleInputs } from './inputs.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 import { describeShift, populationBasis, positivePartMoments, shapeMapConstants, shiftInputs, shiftSplit, type MapShift } from './shifts.js';
-import { moments } from './stats.js';
+import { moments } from '../stats/moments.js';
 
 /** Number of entries of `out` that differ from `expected(i)`. */
 function mismatches(out: Float32Array, expected: (i: number) => number): number {

@@ -1,7 +1,7 @@
 import type { ShiftConfig } from '../config/schema.js';
-import type { Split } from '../types.js';
+import type { Split } from './split.js';
 import { lognormalMoments, type InputConfig } from './inputs.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../stats/rng.js';
 import { sourceExpectation } from './source-expectation.js';
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataSchema, type DataConfig } from '../config/schema.js';
-import type { Dataset, Split } from '../types.js';
+import type { Dataset, Split } from './split.js';
 import { shapeMapConstants } from './shifts.js';
-import { classCounts, featureStats } from './stats.js';
+import { classCounts, featureStats } from '../stats/moments.js';
 import { generateDataset, generateSynthetic } from './synthetic.js';
 import { teacherLabels } from './teacher.js';
 

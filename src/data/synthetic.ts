@@ -1,10 +1,10 @@
 import { shiftList } from '../config/data-rules.js';
 import type { DataConfig, SyntheticDataConfig } from '../config/schema.js';
-import type { Dataset, Split } from '../types.js';
+import type { Dataset, Split } from './split.js';
 import { driftPhases, shiftEvalSets, shiftPairs, type BuiltData } from './assemble.js';
 import { sampleInputs, type InputConfig } from './inputs.js';
 import { inRegion, lowerQuantile, regionScores, type RegionConfig } from './region.js';
-import { Rng } from './rng.js';
+import { Rng } from '../stats/rng.js';
 import { populationBasis, shiftInputs } from './shifts.js';
 import { argmaxLabels, balanceOffsets, randomTeacher, teacherLabels, teacherLogits, type Teacher } from './teacher.js';
 

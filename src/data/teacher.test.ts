@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputSchema, TeacherSchema } from '../config/schema.js';
 import { sampleInputs } from './inputs.js';
-import { Rng } from './rng.js';
-import { classCounts, moments } from './stats.js';
+import { Rng } from '../stats/rng.js';
+import { classCounts, moments } from '../stats/moments.js';
 import { argmaxLabels, balanceOffsets, randomTeacher, teacherLabels, teacherLogits, type Teacher } from './teacher.js';
 
 const input = InputSchema.parse({ mean: 1, scale: 2 });

@@ -1,7 +1,7 @@
 import type { SyntheticDataConfig } from '../config/schema.js';
 import type { InputConfig } from './inputs.js';
-import type { Rng } from './rng.js';
-import { kthSmallest } from './distances.js';
+import type { Rng } from '../stats/rng.js';
+import { kthSmallest } from '../stats/distances.js';
 
 /**
  * The labelling function: a random MLP `features -> depth x width -> classes`, label = argmax of

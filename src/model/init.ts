@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../config/schema.js';
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../stats/rng.js';
 
 /**
  * Initial weights of a fanIn x fanOut matrix, drawn in JS from our seeded RNG (tfjs initializers have

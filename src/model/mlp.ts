@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../stats/rng.js';
 import { initWeights } from './init.js';
 import { batchNormGhost, batchNormTrain, batchRenormTrain, linear, type BatchMoments, type RenormLimits } from './ops.js';
 import { renormLimits, renormOf, trainedParts } from './variants.js';

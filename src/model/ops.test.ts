@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
 import { batchNormTrain, linear, softmaxCrossEntropy, type BatchMoments } from './ops.js';
 import { maxAbsDiff, randn } from '../testing/numeric.js';

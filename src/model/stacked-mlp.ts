@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../stats/rng.js';
 import { activate, buildMlp, disposeMlp, type BnParams, type Mlp } from './mlp.js';
 import { stackedBatchNormTrain, stackedLinear, type StackedMoments } from './stacked-ops.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { custom, type GradFunc } from './ops.js';
-import { unstackRowsOf } from './rows.js';
+import { unstackRowsOf } from './row-slices.js';
 
 /*
  * The ops of ops.ts for K models at once (seed-vectorized training). Every tensor carries a leading

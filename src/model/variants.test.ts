@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema, RenormSchema } from '../config/schema.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
 import { buildMlp, disposeMlp, trainableVariables } from './mlp.js';
 import { updateMovingStats } from './moving.js';

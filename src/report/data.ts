@@ -1,6 +1,6 @@
 import { type CompareGroup, levelGroups } from '../analysis/compare.js';
 import { type CsvRow, finiteValues, groupCells, okRuns } from '../analysis/cells.js';
-import { type Description, describe } from '../analysis/stats.js';
+import { type Description, describe } from '../stats/describe.js';
 import { BN_AXIS, levelLabel } from './labels.js';
 
 // What the report is made from (the tables of one result set, all cells strings) and the roles its

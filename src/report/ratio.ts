@@ -1,7 +1,7 @@
 import { sameSeeds } from '../analysis/compare.js';
 import { type CsvRow, num } from '../analysis/cells.js';
-import type { Interval } from '../analysis/stats.js';
-import { pairedTTest, welchTTest } from '../analysis/t-tests.js';
+import type { Interval } from '../stats/describe.js';
+import { pairedTTest, welchTTest } from '../stats/t-tests.js';
 
 // Ratios of a positive metric between two sides (steps to a target, drift, landscape band): a t CI on
 // the log scale, exponentiated, so the CI is of the ratio of geometric means. Paired by seed when both

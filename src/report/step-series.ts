@@ -1,5 +1,5 @@
 import { type CsvRow, cellKeyOf, groupCells, num, okRuns } from '../analysis/cells.js';
-import { describe } from '../analysis/stats.js';
+import { describe } from '../stats/describe.js';
 import type { BandPoint } from './chart-band.js';
 import { clipped, type Contrast, seriesOf } from './data.js';
 import { cellText } from './labels.js';

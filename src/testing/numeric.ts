@@ -1,5 +1,5 @@
 // Helpers shared by the tests of tensor code (plain arrays in, numbers out).
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../stats/rng.js';
 
 /** n draws from N(mean, std²) of a seeded stream. */
 export function randn(rng: Rng, n: number, mean = 0, std = 1): Float32Array {

@@ -1,4 +1,4 @@
-import type { TimedRun } from '../config/estimate.js';
+import type { TimedRun } from '../plan/estimate.js';
 import type { RunSpec } from '../types.js';
 import { runOne } from './run-one.js';
 

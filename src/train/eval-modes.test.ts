@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvalSchema, ModelSchema } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, estimateBnStats, forwardBatchStats, forwardInfer, type Mlp } from '../model/mlp.js';
 import { selectBackend } from './backend.js';
 import { batchOrder, ModeEvaluator, onlineMoments, populationMoments } from './eval-modes.js';

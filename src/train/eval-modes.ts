@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { extraModes, modeLabel } from '../config/eval-modes.js';
+import { extraModes, modeLabel } from '../config/mode-names.js';
 import type { EvalConfig, EvalMode } from '../config/schema.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { estimateBnStats, forwardBatchStats, forwardInfer, type BnStats, type Mlp } from '../model/mlp.js';
 import type { BatchMoments } from '../model/ops.js';
-import { sliceRowsOf } from '../model/rows.js';
+import { sliceRowsOf } from '../model/row-slices.js';
 import { lossAndCorrect, type EvalSet } from './evaluate.js';
 
 /*

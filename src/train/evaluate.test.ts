@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, forwardInfer } from '../model/mlp.js';
 import { selectBackend } from './backend.js';
 import { evaluate } from './evaluate.js';

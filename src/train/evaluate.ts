@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardInfer, type Mlp } from '../model/mlp.js';
-import { sliceRowsOf } from '../model/rows.js';
+import { sliceRowsOf } from '../model/row-slices.js';
 
 /** An evaluation set already on the backend. */
 export interface EvalSet {

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { isDiverged } from '../analysis/convergence.js';
-import { smallGammaFraction } from '../analysis/gamma.js';
-import { totalSteps } from '../config/expand.js';
+import { isDiverged } from '../record/convergence.js';
+import { smallGammaFraction } from '../stats/gamma.js';
+import { totalSteps } from '../config/resolve.js';
 import { batchOf, epochOrder } from '../data/batching.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { noisyOf, renormLimits, renormOf } from '../model/variants.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';

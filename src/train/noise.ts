@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NoisyConfig } from '../config/schema.js';
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../stats/rng.js';
 import type { LayerNoise, Mlp } from '../model/mlp.js';
 
 /**

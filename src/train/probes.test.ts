@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { generateDataset } from '../data/synthetic.js';
 import { buildMlp, disposeMlp } from '../model/mlp.js';
 import type { RunSpec } from '../types.js';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { columnStats, columnW1, meanMedian, sortColumns, unitDrift, type ColumnStats } from '../analysis/layer-stats.js';
-import { bnNoise } from '../analysis/bn-noise.js';
-import { bnGaps, l2Distance, l2Norm } from '../analysis/vectors.js';
-import { PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../analysis/probe-columns.js';
+import { columnStats, columnW1, meanMedian, sortColumns, unitDrift, type ColumnStats } from '../stats/layer-stats.js';
+import { bnNoise } from '../stats/bn-noise.js';
+import { bnGaps, l2Distance, l2Norm } from '../stats/vectors.js';
+import { type PROBE_SUMMARY_COLUMNS, STAT_COLUMN, STAT_KEYS } from '../record/probe-columns.js';
 import type { ProbesConfig } from '../config/schema.js';
-import { moments } from '../data/stats.js';
+import { moments } from '../stats/moments.js';
 import { forwardTrain, type LayerNoise, type Mlp } from '../model/mlp.js';
 import { lossAndGrads, paramGroups, restore, snapshot, type ParamGroup } from './grads.js';
 import type { StepCapture } from './step.js';

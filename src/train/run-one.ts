@@ -1,4 +1,5 @@
-import { openData, type DataStore, type MeasuredShift } from '../data/load.js';
+import type { MeasuredShift } from '../data/assemble.js';
+import { openData, type DataStore } from '../data/load.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec } from '../types.js';
 import { trainRun } from './loop.js';
 import { datasetMismatch, trainGroup } from './vectorized.js';

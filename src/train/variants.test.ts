@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { ModelSchema, NoisySchema } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { generateDataset } from '../data/synthetic.js';
 import { buildMlp, disposeMlp, forwardInfer, forwardTrain } from '../model/mlp.js';
 import type { Dataset, RunSpec } from '../types.js';

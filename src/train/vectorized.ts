@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { isDiverged } from '../analysis/convergence.js';
-import { totalSteps } from '../config/expand.js';
-import { vectorGroupKey } from '../config/vector-groups.js';
+import { isDiverged } from '../record/convergence.js';
+import { totalSteps } from '../config/resolve.js';
+import { vectorGroupKey } from '../plan/groups.js';
 import { epochOrder } from '../data/batching.js';
 import { oneHot } from '../data/onehot.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../stats/rng.js';
 import { disposeMlp } from '../model/mlp.js';
 import { buildStackedMlp, disposeStackedMlp, sliceModel, type StackedMlp } from '../model/stacked-mlp.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';

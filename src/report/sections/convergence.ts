@@ -1,6 +1,6 @@
 import { okRuns } from '../../analysis/cells.js';
 import { summarizeCurves, type SummaryRow } from '../../analysis/seed-summary.js';
-import { describe } from '../../analysis/stats.js';
+import { describe } from '../../stats/describe.js';
 import { type BandPoint, bandChart } from '../chart-band.js';
 import { diffClause, perGroup, statusClause } from '../clauses.js';
 import { activeAxes, clipped, type Contrast, contrastGroups, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';

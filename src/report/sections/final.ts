@@ -1,5 +1,5 @@
 import { okRuns } from '../../analysis/cells.js';
-import { describe } from '../../analysis/stats.js';
+import { describe } from '../../stats/describe.js';
 import { diffClause, perGroup, statusClause } from '../clauses.js';
 import { activeAxes, contrastGroups, layoutOf, numOf, type ReportData } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';

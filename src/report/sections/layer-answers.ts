@@ -1,5 +1,5 @@
 import { okRuns } from '../../analysis/cells.js';
-import { describe } from '../../analysis/stats.js';
+import { describe } from '../../stats/describe.js';
 import { diffClause, perGroup, ratioClause } from '../clauses.js';
 import { activeAxes, contrastGroups, contrastOf, hasValues, numOf, type ReportData } from '../data.js';
 import { fmtValue, plural } from '../format.js';

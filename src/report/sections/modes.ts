@@ -1,5 +1,5 @@
 import { type CsvRow, groupCells, num, okRuns } from '../../analysis/cells.js';
-import { type Description, describe } from '../../analysis/stats.js';
+import { type Description, describe } from '../../stats/describe.js';
 import { type CiPoint, ciPointsChart } from '../chart-points.js';
 import { activeAxes, clipped, type ReportData } from '../data.js';
 import { fmtDiff, fmtDiffCi, plural, sentence } from '../format.js';

@@ -1,5 +1,5 @@
 import { type CsvRow, cellKeyOf, groupCells, num, okRuns } from '../../analysis/cells.js';
-import { mean } from '../../analysis/stats.js';
+import { mean } from '../../stats/describe.js';
 import { type PercentilePoint, percentileChart } from '../chart-percentiles.js';
 import { activeAxes, contrastOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
 import { sentence } from '../format.js';

@@ -1,6 +1,6 @@
 import { compareMetric } from '../../analysis/compare.js';
 import { type CsvRow, groupCells, num, okRuns } from '../../analysis/cells.js';
-import { type Description, describe } from '../../analysis/stats.js';
+import { type Description, describe } from '../../stats/describe.js';
 import type { CiPoint } from '../chart-points.js';
 import { ciPointsChart } from '../chart-points.js';
 import { seedsText } from '../clauses.js';

@@ -1,5 +1,5 @@
 import { type CsvRow, finiteValues, num, okRuns } from '../../analysis/cells.js';
-import { mean } from '../../analysis/stats.js';
+import { mean } from '../../stats/describe.js';
 import { perGroup, ratioWords, seedsText } from '../clauses.js';
 import { activeAxes, type ContrastGroup, contrastGroups, layoutOf, type ReportData } from '../data.js';
 import { fmtRatio, fmtRatioCi, fmtValue, plural, sentence } from '../format.js';

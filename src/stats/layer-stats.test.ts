@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../data/rng.js';
+import { Rng } from './rng.js';
 import { columnStats, columnW1, meanMedian, quantileSorted, sortColumns, sortFloat32, unitDrift, unitStats, wasserstein1Sorted } from './layer-stats.js';
 
 describe('layer statistics against hand-computed values', () => {

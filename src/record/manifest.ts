@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Shard } from '../config/shard.js';
+import type { Shard } from '../plan/shard.js';
 import type { Plan } from '../types.js';
 
 const require = createRequire(import.meta.url);

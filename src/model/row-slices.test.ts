@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../train/backend.js';
-import { sliceRowsOf, unstackRowsOf } from './rows.js';
+import { sliceRowsOf, unstackRowsOf } from './row-slices.js';
 
 describe('heap-direct row kernels on wasm', () => {
   beforeAll(async () => {

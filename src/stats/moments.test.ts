@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Split } from '../types.js';
-import { classCounts, featureCorrelation, featureMoments, featureStats, moments } from './stats.js';
+import { classCounts, featureCorrelation, featureMoments, featureStats, moments } from './moments.js';
 
 // 3 rows x 2 features: column 0 = 1, 2, 3; column 1 = 6, 4, 2 (perfectly anti-correlated)
 const split: Split = { x: new Float32Array([1, 6, 2, 4, 3, 2]), y: new Int32Array([0, 1, 1]), n: 3, features: 2 };

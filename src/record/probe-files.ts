@@ -1,6 +1,6 @@
-import { LANDSCAPE_COLUMNS, layersColumns } from '../analysis/probe-columns.js';
-import type { CsvValue } from '../io/csv.js';
-import { LANDSCAPE_CSV, LAYERS_CSV } from '../io/results.js';
+import { LANDSCAPE_COLUMNS, layersColumns } from './probe-columns.js';
+import type { CsvValue } from './csv.js';
+import { LANDSCAPE_CSV, LAYERS_CSV } from './results.js';
 import type { Plan, RunResult } from '../types.js';
 
 /** The probe files of a plan (layers.csv, and landscape.csv when landscape probes are on) with their columns. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../data/rng.js';
+import { Rng } from './rng.js';
 import { selectBackend } from '../train/backend.js';
 import { bnNoise } from './bn-noise.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, RunResult, RunSpec } from '../types.js';
 import { smallGammaFraction } from './gamma.js';
-import { runRow, runsColumns } from './rows.js';
+import { runRow, runsColumns } from '../record/run-rows.js';
 
 const spec = (batchNorm: string): RunSpec =>
   ({ id: 'r1', index: 0, seed: 1, params: {}, data: {}, model: { batchNorm }, train: {} }) as unknown as RunSpec;

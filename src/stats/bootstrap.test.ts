@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../data/rng.js';
+import { Rng } from './rng.js';
 import { bootstrapMeanCi } from './bootstrap.js';
-import { describe as describeSample, mean } from './stats.js';
+import { describe as describeSample, mean } from './describe.js';
 
 describe('bootstrapMeanCi', () => {
   const xs = [0.81, 0.84, 0.79, 0.86, 0.83, 0.9, 0.77];

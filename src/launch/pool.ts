@@ -2,13 +2,13 @@ import { setMaxListeners } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import type { BackendChoice } from '../backends.js';
-import type { GroupTask, ProgressMessage, RunTask } from '../train/worker.js';
+import type { GroupTask, ProgressMessage, RunTask } from './worker.js';
 import { type Executor, failedResult, type RunHooks } from './executor.js';
 import type { RunResult, RunSpec } from '../types.js';
 import type { DataContext } from '../train/run-one.js';
 
 /** The compiled worker entry point (dist/train/worker.js). */
-const WORKER = new URL('../train/worker.js', import.meta.url).href;
+const WORKER = new URL('./worker.js', import.meta.url).href;
 
 /**
  * `--workers n`: a tinypool of n worker threads, each with its own tfjs instance, each running one

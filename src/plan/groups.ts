@@ -1,5 +1,5 @@
 import type { RunSpec } from '../types.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../config/canonical.js';
 
 /*
  * `bn-exp run --vectorize K`: which runs may train as one batch of K models (train/vectorized.ts).

@@ -1,4 +1,4 @@
-import { type Interval, mean, studentTQuantile, twoSidedP, variance } from './stats.js';
+import { type Interval, mean, studentTQuantile, twoSidedP, variance } from './describe.js';
 
 /** Result of a two-sample comparison of means; `diff` is mean(b) - mean(a). */
 export interface TTest {

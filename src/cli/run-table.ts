@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { stepsToTarget } from '../analysis/convergence.js';
+import { stepsToTarget } from '../record/convergence.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Plan, RunResult } from '../types.js';
 import { shortValue } from './short-value.js';

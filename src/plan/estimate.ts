@@ -1,5 +1,5 @@
-import { canonicalJson } from './canonical.js';
-import { totalSteps } from './expand.js';
+import { canonicalJson } from '../config/canonical.js';
+import { totalSteps } from '../config/resolve.js';
 import type { RunSpec } from '../types.js';
 
 // Time estimates for `bn-exp plan` (pure). A run costs fixed + perStep x steps seconds, where the two

@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendChoice } from '../backends.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
-import { selectBackend } from './backend.js';
-import { runGroup, runOne, type DataContext } from './run-one.js';
+import { selectBackend } from '../train/backend.js';
+import { runGroup, runOne, type DataContext } from '../train/run-one.js';
 
 // The entry point of a pool worker (a worker thread with its own tfjs instance). It runs one RunSpec end
 // to end and returns the RunResult as is: everything in it is structured-clone-able plain data, so

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from './rng.js';
-import { moments } from './stats.js';
+import { moments } from './moments.js';
 
 const N = 100_000;
 

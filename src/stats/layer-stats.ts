@@ -1,5 +1,5 @@
-import { kthSmallest } from '../data/distances.js';
-import { stridedMoments } from '../data/stats.js';
+import { kthSmallest } from './distances.js';
+import { stridedMoments } from './moments.js';
 
 /*
  * Per-unit distribution statistics of a layer's pre-activations (pure; plain arrays in, numbers out).

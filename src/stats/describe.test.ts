@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { describe, mean, quantileSorted, standardError, std, studentTQuantile, tInterval, twoSidedP, variance } from './stats.js';
+import { describe, mean, quantileSorted, standardError, std, studentTQuantile, tInterval, twoSidedP, variance } from './describe.js';
 
 // Student's sleep data, group 1 (Cushny & Peebles 1905, as in Student 1908; R's `sleep` dataset).
 const SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];

@@ -1,4 +1,9 @@
-import type { Split } from '../types.js';
+/** A row-major float matrix (structurally a data split). */
+interface Split {
+  x: Float32Array; // [n, features]
+  n: number;
+  features: number;
+}
 
 /**
  * Descriptive statistics of plain arrays and splits. Population (biased, divide-by-n) moments, the

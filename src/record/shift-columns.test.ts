@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticDataSchema } from '../config/schema.js';
-import type { MeasuredShift } from './load.js';
-import type { ShiftMeasure } from './measure-shift.js';
-import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from './shift-rows.js';
+import type { MeasuredShift } from '../data/assemble.js';
+import type { ShiftMeasure } from '../data/measure-shift.js';
+import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from './shift-columns.js';
 
 const measure = (mmd2: number): ShiftMeasure => ({
   nSource: 10,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Plan, RunSpec } from '../types.js';
-import { canonicalJson } from './canonical.js';
-import { resolveSections, sweepCombinations, type Sections } from './resolve.js';
-import type { ExperimentConfig, TrainConfig } from './schema.js';
+import { canonicalJson } from '../config/canonical.js';
+import { resolveSections, sweepCombinations, type Sections } from '../config/resolve.js';
+import type { ExperimentConfig } from '../config/schema.js';
 
 /**
  * Expand a validated config into its runs (pure, deterministic): the cartesian product of the sweep axes
@@ -41,8 +41,3 @@ export function cellKey(spec: Pick<RunSpec, 'params'>): string {
   return canonicalJson(spec.params);
 }
 
-/** Optimizer steps of a run: `steps` if given, else epochs * floor(trainSize / batchSize) (partial batch dropped). */
-export function totalSteps(train: Pick<TrainConfig, 'steps' | 'epochs' | 'batchSize'>, trainSize: number): number {
-  if (train.steps !== undefined) return train.steps;
-  return (train.epochs ?? 0) * Math.floor(trainSize / train.batchSize);
-}

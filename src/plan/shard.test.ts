@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandPlan } from './expand.js';
-import { parseExperiment } from './load.js';
+import { parseExperiment } from '../config/load.js';
 import { formatShard, parseShard, resolveShard, selectShard, shardFromEnv } from './shard.js';
 
 const plan = expandPlan(

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandPlan } from '../config/expand.js';
+import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { selectBackend } from '../train/backend.js';
 import { runOne } from '../train/run-one.js';
@@ -11,7 +11,7 @@ import type { RunSpec } from '../types.js';
 import { poolExecutor } from './pool.js';
 
 // The pool runs the compiled worker (npm test builds dist/ first).
-const worker = pathToFileURL(path.resolve('dist/train/worker.js')).href;
+const worker = pathToFileURL(path.resolve('dist/launch/worker.js')).href;
 
 const yaml = `
 name: tiny

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../types.js';
-import { cellKey, expandPlan, runId, seedList, totalSteps } from './expand.js';
-import { parseExperiment } from './load.js';
-import type { Sections } from './resolve.js';
+import { totalSteps } from '../config/resolve.js';
+import { cellKey, expandPlan, runId, seedList } from './expand.js';
+import { parseExperiment } from '../config/load.js';
+import type { Sections } from '../config/resolve.js';
 
 const plan = (yaml: string, overrides: string[] = []) => expandPlan(parseExperiment(`name: t\n${yaml}`, 'exp.yaml', overrides));
 const STEPS = 'train: {steps: 100}\n';

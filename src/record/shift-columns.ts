@@ -1,8 +1,8 @@
 import { shiftList, shiftNames } from '../config/data-rules.js';
 import type { DataConfig } from '../config/schema.js';
-import type { MeasuredShift } from './load.js';
-import type { ShiftMeasure } from './measure-shift.js';
-import { describeShift, shiftFamily } from './shifts.js';
+import type { MeasuredShift } from '../data/assemble.js';
+import type { ShiftMeasure } from '../data/measure-shift.js';
+import { describeShift, shiftFamily } from '../data/shifts.js';
 
 // Column contracts of shifts.csv (one row per run and measured pair) and shift_features.csv (one row per
 // run, measured pair and feature). Changing an order or a name is a breaking change: note it in the CHANGELOG.

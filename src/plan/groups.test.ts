@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../types.js';
 import { expandPlan } from './expand.js';
-import { parseExperiment } from './load.js';
-import { groupRuns, vectorGroupKey, vectorIneligibility } from './vector-groups.js';
+import { parseExperiment } from '../config/load.js';
+import { groupRuns, vectorGroupKey, vectorIneligibility } from './groups.js';
 
 const yaml = `
 name: groups

@@ -1,4 +1,4 @@
-import { type Interval, mean, quantileSorted } from './stats.js';
+import { type Interval, mean, quantileSorted } from './describe.js';
 
 /** What the bootstrap needs from a generator: uniform integers in [0, n) (the project's `Rng` fits). */
 export interface IntSource {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchOrder, estimateRuns, fitTiming, longestFirst, makespan, roughSeconds, shapeKey, stepMacs, type TimedRun } from './estimate.js';
 import { expandPlan } from './expand.js';
-import { parseExperiment } from './load.js';
+import { parseExperiment } from '../config/load.js';
 
 const plan = expandPlan(
   parseExperiment(
