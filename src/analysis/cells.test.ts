@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  betterDirection,
-  cellLabel,
-  curveMetricColumns,
-  finiteValues,
-  groupCells,
-  num,
-  runMetricColumns,
-} from './cells.js';
+import { betterDirection, curveMetricColumns, runMetricColumns } from '../record/columns.js';
+import { cellLabel, finiteValues, groupCells, num } from './cells.js';
 
 const RUNS_HEADER = [
   'run_id', 'seed', 'model.batchNorm', 'model.depth', 'status', 'steps',

@@ -47,31 +47,9 @@ export function cellLabel(params: Record<string, string>): string {
   return parts.length === 0 ? 'all runs' : parts.join(' ');
 }
 
-/**
- * The per-run metrics of a runs.csv header, in header order: `final_*`, `generalization_gap`, the
- * `steps_to_<metric>_<value>` columns and `auc_train_loss`. `steps_to_target` is left out: it repeats the
- * first target's column (and is empty when there are no targets).
- */
-export function runMetricColumns(columns: readonly string[]): string[] {
-  return columns.filter(
-    (c) => c.startsWith('final_') || c === 'generalization_gap' || isStepsToColumn(c) || c === 'auc_train_loss',
-  );
-}
 
-/** The per-step metrics of a curves.csv header (`<split>_loss`, `<split>_acc`). */
-export function curveMetricColumns(columns: readonly string[]): string[] {
-  return columns.filter((c) => c.endsWith('_loss') || c.endsWith('_acc'));
-}
 
-/** A steps-to-target column (empty cell = target never reached, i.e. censored). */
-export function isStepsToColumn(column: string): boolean {
-  return column.startsWith('steps_to_') && column !== 'steps_to_target';
-}
 
-/** Which way is better for a metric: accuracies up; losses, steps-to-target and the train-test gap down. */
-export function betterDirection(metric: string): 'higher' | 'lower' {
-  return metric.endsWith('_acc') ? 'higher' : 'lower';
-}
 
 /** A CSV cell as a number: NaN for '' or a missing cell (Number('') would be 0). */
 export function num(value: string | undefined): number {

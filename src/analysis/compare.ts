@@ -1,4 +1,5 @@
-import { betterDirection, cellLabel, type CsvRow, groupCells, isStepsToColumn, num, okRuns, type ResultTables } from './cells.js';
+import { betterDirection, isStepsToColumn } from '../record/columns.js';
+import { cellLabel, type CsvRow, groupCells, num, okRuns, type ResultTables } from './cells.js';
 import { holm } from '../stats/holm.js';
 import { pairedTTest, type TTest, welchTTest } from '../stats/t-tests.js';
 
@@ -33,7 +34,8 @@ export interface ComparisonRow {
   /** pHolm < alpha. */
   changed: boolean;
   /** Whether B is better or worse than A on this metric (`same` unless changed). */
-  verdict: 'better' | 'worse' | 'same';
+  /** better/worse for metrics with a good side; higher/lower for diagnostics without one. */
+  verdict: 'better' | 'worse' | 'higher' | 'lower' | 'same';
 }
 
 /** A full comparison: the rows and the cells found on one side only. */
@@ -101,8 +103,10 @@ export function compareGroups(
     const pHolm = adjusted[i]!;
     const changed = pHolm < alpha;
     const up = r.test.diff > 0;
-    const good = betterDirection(r.metric) === 'higher' ? up : !up;
-    return { ...r, pHolm, changed, verdict: changed ? (good ? 'better' : 'worse') : 'same' };
+    const better = betterDirection(r.metric);
+    const good = better === 'higher' ? up : !up;
+    const moved = better === 'none' ? (up ? 'higher' : 'lower') : good ? 'better' : 'worse';
+    return { ...r, pHolm, changed, verdict: changed ? moved : 'same' };
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { metricColumn } from '../record/eval-columns.js';
+import { metricColumn } from '../record/columns.js';
 import { curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
 
 const spec = { id: 'r1', index: 0, seed: 1, params: {}, data: {}, model: { batchNorm: 'before' }, train: {} } as unknown as RunSpec;

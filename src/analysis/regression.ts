@@ -1,15 +1,5 @@
-import {
-  betterDirection,
-  cellLabel,
-  type CsvRow,
-  curveMetricColumns,
-  finiteValues,
-  groupCells,
-  isStepsToColumn,
-  num,
-  okRuns,
-  type ResultTables,
-} from './cells.js';
+import { betterDirection, curveMetricColumns, isStepsToColumn } from '../record/columns.js';
+import { cellLabel, type CsvRow, finiteValues, groupCells, num, okRuns, type ResultTables } from './cells.js';
 import { curvesByCellAndStep } from './seed-summary.js';
 import { mean, std } from '../stats/describe.js';
 

@@ -1,5 +1,6 @@
 import { bootstrapMeanCi, type IntSource } from '../stats/bootstrap.js';
-import { type CsvRow, finiteValues, groupCells, isStepsToColumn, num, okRuns } from './cells.js';
+import { isStepsToColumn } from '../record/columns.js';
+import { type CsvRow, finiteValues, groupCells, num, okRuns } from './cells.js';
 import { describe } from '../stats/describe.js';
 
 // summary.csv and curves_summary.csv: statistics over seeds, one row per config cell (and step).

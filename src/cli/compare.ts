@@ -1,4 +1,4 @@
-import { runMetricColumns } from '../analysis/cells.js';
+import { runMetricColumns } from '../record/columns.js';
 import { alignSets, type CompareGroup, type Comparison, compareGroups, levelGroups } from '../analysis/compare.js';
 import { UsageError } from '../errors.js';
 import { toCsv } from '../record/csv.js';

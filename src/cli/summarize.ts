@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { curveMetricColumns, runMetricColumns } from '../analysis/cells.js';
+import { curveMetricColumns, runMetricColumns } from '../record/columns.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from '../analysis/seed-summary.js';
 import { Rng } from '../stats/rng.js';
 import { writeCsv } from '../record/csv.js';

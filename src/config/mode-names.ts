@@ -2,7 +2,7 @@ import type { EvalConfig, EvalMode } from './schema.js';
 
 /*
  * Names of the inference modes. A mode's metrics are stored under the split name `<split>@<mode>`
- * (e.g. `test@population`); analysis/eval-columns.ts turns them into CSV column names.
+ * (e.g. `test@population`); record/columns.ts turns them into CSV column names.
  */
 
 /** The label of a mode in column names: moving, population, adabn, batch<k>-iid, batch<k>-sorted. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalRecord } from '../types.js';
-import { aucTrainLoss, isDiverged, parseMetric, stepsToTarget, targetsOf } from './convergence.js';
+import { parseMetric } from './columns.js';
+import { aucTrainLoss, isDiverged, stepsToTarget, targetsOf } from './convergence.js';
 
 /** A curve evaluated every 10 steps with the given test accuracies and train losses. */
 function curve(testAcc: number[], trainLoss: number[] = testAcc.map(() => 1)): EvalRecord[] {

@@ -1,15 +1,7 @@
 import type { TargetConfig, TrainConfig } from '../config/schema.js';
 import type { EvalRecord } from '../types.js';
+import { parseMetric } from './columns.js';
 
-/** A metric name `<split>_<loss|acc>` split into its parts (`shifted_acc` -> shifted, acc). */
-export function parseMetric(metric: string): { split: string; kind: 'loss' | 'acc' } {
-  const cut = metric.lastIndexOf('_');
-  const kind = metric.slice(cut + 1);
-  if (cut <= 0 || (kind !== 'loss' && kind !== 'acc')) {
-    throw new Error(`unsupported metric "${metric}": expected <split>_loss or <split>_acc`);
-  }
-  return { split: metric.slice(0, cut), kind };
-}
 
 /** The value of a metric at one evaluation (NaN when the split was not evaluated). */
 export function metricValue(record: EvalRecord, metric: string): number {

@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
+import { requireColumn } from './columns.js';
 import { type CsvValue, parseCsv, toCsv } from './csv.js';
 
 // Layout of a results folder (SPEC §5). A run is committed when its runs.csv row is on disk: its
@@ -96,6 +97,8 @@ export class ResultsWriter {
     this.runsColumns = runsColumns;
     this.curvesColumns = curvesColumns;
     this.extraColumns = extra;
+    // Every column a writer emits is defined in the registry (kind, range, direction, label).
+    for (const c of [...runsColumns, ...curvesColumns, ...Object.values(extra).flat()]) requireColumn(c);
     for (const [file, columns] of Object.entries(extra)) ensureHeader(join(dir, file), columns);
     ensureHeader(join(dir, CURVES_CSV), curvesColumns);
     ensureHeader(join(dir, RUNS_CSV), runsColumns);

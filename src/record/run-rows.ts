@@ -2,7 +2,7 @@ import { PROBE_SUMMARY_COLUMNS } from './probe-columns.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord, Plan, RunResult } from '../types.js';
 import { aucTrainLoss, stepsToTarget } from './convergence.js';
-import { metricColumn } from './eval-columns.js';
+import { finalColumn, metricColumn, targetColumn } from './columns.js';
 
 // The column contracts of runs.csv and curves.csv. Changing an order or a name is a breaking
 // change for every reader of old results: note it in the CHANGELOG.
@@ -13,11 +13,6 @@ export type Row = Record<string, string | number>;
 /** The splits every run evaluates; others (e.g. `shifted`) are passed as `extraSplits`. */
 const BASE_SPLITS = ['train', 'test'] as const;
 
-/** Column name of one target in runs.csv, e.g. `steps_to_test_acc_0.9`. */
-export function targetColumn(target: TargetConfig): string {
-  return `steps_to_${target.metric}_${String(target.value)}`;
-}
-
 /** Whether runs.csv has `gamma_small_frac`: some run of the plan has hidden BN layers. */
 function hasGammaColumn(plan: Plan): boolean {
   return plan.runs.some((r) => r.model.batchNorm === 'before' || r.model.batchNorm === 'after');
@@ -25,7 +20,7 @@ function hasGammaColumn(plan: Plan): boolean {
 
 /**
  * Column order of runs.csv (swept paths by name, e.g. `model.batchNorm`, in plan order). Extra splits
- * named `<split>@<mode>` are inference modes: `final_<split>_<metric>@<mode>` (see eval-columns.ts).
+ * named `<split>@<mode>` are inference modes: `final_<split>_<metric>@<mode>` (see columns.ts).
  */
 export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraSplits: readonly string[]): string[] {
   const cols = [
@@ -38,7 +33,7 @@ export function runsColumns(plan: Plan, targets: readonly TargetConfig[], extraS
     'final_test_loss',
     'final_train_acc',
     'final_test_acc',
-    ...extraSplits.flatMap((s) => [`final_${metricColumn(s, 'loss')}`, `final_${metricColumn(s, 'acc')}`]),
+    ...extraSplits.flatMap((s) => [finalColumn(s, 'loss'), finalColumn(s, 'acc')]),
     'generalization_gap',
     'steps_to_target',
     ...targets.map(targetColumn),
@@ -88,8 +83,8 @@ export function runRow(
   row.status = result.status;
   row.steps = cell(result.steps);
   for (const split of [...BASE_SPLITS, ...extraSplits]) {
-    row[`final_${metricColumn(split, 'loss')}`] = cell(final(split, 'loss'));
-    row[`final_${metricColumn(split, 'acc')}`] = cell(final(split, 'acc'));
+    row[finalColumn(split, 'loss')] = cell(final(split, 'loss'));
+    row[finalColumn(split, 'acc')] = cell(final(split, 'acc'));
   }
   const trainAcc = final('train', 'acc');
   const testAcc = final('test', 'acc');

@@ -1,4 +1,5 @@
 import { type CompareGroup, levelGroups } from '../analysis/compare.js';
+import { columnRange } from '../record/columns.js';
 import { type CsvRow, finiteValues, groupCells, okRuns } from '../analysis/cells.js';
 import { type Description, describe } from '../stats/describe.js';
 import { BN_AXIS, levelLabel } from './labels.js';
@@ -150,7 +151,6 @@ export function numOf(v: string | number | undefined): number {
 /** A CI end for drawing: clipped to the metric's range (accuracies [0, 1], losses >= 0); null when not finite. */
 export function clipped(metric: string, x: number): number | null {
   if (!Number.isFinite(x)) return null;
-  if (metric.endsWith('_acc')) return Math.min(1, Math.max(0, x));
-  if (metric.endsWith('_loss')) return Math.max(0, x);
-  return x;
+  const [low, high] = columnRange(metric);
+  return Math.min(high, Math.max(low, x));
 }

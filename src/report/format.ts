@@ -1,5 +1,7 @@
 // Numbers and names as the report prints them (pure). Accuracies are printed as percentages, their
-// differences in percentage points; everything else with 3 significant digits.
+// differences in percentage points; everything else with 3 significant digits. What a column is comes
+// from the column registry.
+import { columnInfo, isAccuracy, isSteps } from '../record/columns.js';
 
 /** `x` with `digits` significant digits, trailing zeros dropped; '-' for NaN. */
 export function sig(x: number, digits = 3): string {
@@ -7,16 +9,6 @@ export function sig(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(digits - 1);
   return String(Number(x.toPrecision(digits)));
-}
-
-/** True for accuracy metrics (fractions in [0, 1], printed as percentages). */
-export function isAccuracy(metric: string): boolean {
-  return /_acc(@|$)/.test(metric);
-}
-
-/** True for step counts (printed as integers). */
-export function isSteps(metric: string): boolean {
-  return metric.startsWith('steps_to_') || metric === 'steps';
 }
 
 /** A value of `metric`: '87.4%' for accuracies, '150' for steps, '0.123' otherwise. */
@@ -31,7 +23,7 @@ export function fmtValue(metric: string, x: number): string {
 export function fmtDiff(metric: string, d: number): string {
   if (Number.isNaN(d)) return '-';
   const sign = d > 0 ? '+' : d < 0 ? '-' : '';
-  if (isAccuracy(metric) || metric === 'generalization_gap') return `${sign}${(100 * Math.abs(d)).toFixed(1)} pp`;
+  if (isAccuracy(metric) || columnInfo(metric)?.kind === 'gap') return `${sign}${(100 * Math.abs(d)).toFixed(1)} pp`;
   return `${sign}${sig(Math.abs(d))}`;
 }
 

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fmtDiff, fmtRatio, fmtRatioCi, fmtValue, sentence } from './format.js';
-import { cellPhrase, cellText, fileStem, levelLabel, metricLabel, parseTargetColumn, targetLabel, valueLabel } from './labels.js';
+import { cellPhrase, cellText, fileStem, levelLabel, valueLabel } from './labels.js';
 import { compactObjectLevels } from './labels.js';
 
 describe('labels', () => {
-  it.each([
-    ['final_test_acc', 'final test accuracy'],
-    ['test_acc', 'test accuracy'],
-    ['final_n_affine_loss', 'final n_affine loss'],
-    ['final_test_acc@population', 'final test accuracy (population)'],
-    ['steps_to_test_acc_0.85', 'steps to 85% test accuracy'],
-    ['steps_to_train_loss_0.5', 'steps to train loss 0.5'],
-    ['loss_band', 'loss band'],
-  ])('names %s', (metric, label) => {
-    expect(metricLabel(metric)).toBe(label);
-  });
-
-  it('parses target columns and leaves the rest alone', () => {
-    expect(parseTargetColumn('steps_to_test_acc_0.85')).toEqual({ column: 'steps_to_test_acc_0.85', metric: 'test_acc', value: 0.85 });
-    expect(parseTargetColumn('steps_to_target')).toBeUndefined();
-    expect(targetLabel({ metric: 'test_acc', value: 0.9 })).toBe('90% test accuracy');
-  });
-
   it('labels swept values, levels and cells', () => {
     expect(valueLabel('[{"name":"a","kind":"mean"},{"kind":"scale"}]')).toBe('a,scale');
     expect(valueLabel(JSON.stringify([1, 2, 3, 4].map((i) => ({ name: `s${i}` }))))).toBe('s1,s2,... (4)');

@@ -52,43 +52,6 @@ export function cellPhrase(params: Record<string, string>, axes: readonly string
   return parts.join(', ');
 }
 
-const SPLIT_NAMES: Record<string, string> = { train: 'train', test: 'test' };
-
-/** A metric column in words: `final_test_acc` -> `final test accuracy`, `test_acc@population` -> `test accuracy (population)`. */
-export function metricLabel(metric: string): string {
-  const at = metric.indexOf('@');
-  const base = at >= 0 ? metric.slice(0, at) : metric;
-  const mode = at >= 0 ? ` (${metric.slice(at + 1)})` : '';
-  const target = parseTargetColumn(base);
-  if (target) return `steps to ${targetLabel(target)}`;
-  const m = /^(final_)?(.+)_(acc|loss)$/.exec(base);
-  if (m) return `${m[1] ? 'final ' : ''}${SPLIT_NAMES[m[2]!] ?? m[2]!} ${m[3] === 'acc' ? 'accuracy' : 'loss'}${mode}`;
-  return `${base.replace(/_/g, ' ')}${mode}`;
-}
-
-/** A target of a `steps_to_<metric>_<value>` column. */
-export interface TargetColumn {
-  column: string;
-  metric: string;
-  value: number;
-}
-
-/** Parse `steps_to_test_acc_0.85` (undefined for other columns, and for `steps_to_target`). */
-export function parseTargetColumn(column: string): TargetColumn | undefined {
-  const m = /^steps_to_(.+_(?:acc|loss))_([-+0-9.eE]+)$/.exec(column);
-  if (!m) return undefined;
-  const value = Number(m[2]);
-  return Number.isFinite(value) ? { column, metric: m[1]!, value } : undefined;
-}
-
-/** A target in words: `85% test accuracy`, `train loss 0.5`. */
-export function targetLabel(t: { metric: string; value: number }): string {
-  const m = /^(.+)_(acc|loss)$/.exec(t.metric);
-  const split = m ? (SPLIT_NAMES[m[1]!] ?? m[1]!) : t.metric;
-  if (m?.[2] === 'acc') return `${Number((100 * t.value).toPrecision(4))}% ${split} accuracy`;
-  return `${split} loss ${t.value}`;
-}
-
 /** A file-name-safe stem for a figure. */
 export function fileStem(text: string): string {
   return text.replace(/@/g, '-at-').replace(/[^A-Za-z0-9._-]+/g, '_');

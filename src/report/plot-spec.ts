@@ -1,8 +1,9 @@
+import { columnLabel } from '../record/columns.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { summarizeCurves } from '../analysis/seed-summary.js';
 import { bandChart } from './chart-band.js';
 import { activeAxes, type Contrast, contrastOf, hasValues, type Layout, levelsOf, type ReportData, seriesOrder } from './data.js';
-import { axisName, metricLabel } from './labels.js';
+import { axisName,  } from './labels.js';
 import { cellPoints, cellPointsChart } from './sections/points.js';
 import { curvePoints } from './sections/convergence.js';
 import { stepSeries } from './step-series.js';
@@ -43,10 +44,10 @@ export function plotSpec(data: ReportData, metric: string, by?: string): { spec:
   const seriesTitle = contrast ? axisName(contrast.axis) : 'runs';
   const band = (points: Parameters<typeof bandChart>[0]): TopLevelSpec =>
     bandChart(points, {
-      title: `${metricLabel(metric)} (${source})`,
+      title: `${columnLabel(metric)} (${source})`,
       description: `${metric} from ${source}: mean and 95% t CI over seeds`,
       xTitle: 'step',
-      yTitle: metricLabel(metric),
+      yTitle: columnLabel(metric),
       seriesTitle,
       series: seriesOrder(contrast),
     });
@@ -59,7 +60,7 @@ export function plotSpec(data: ReportData, metric: string, by?: string): { spec:
     const x = numeric[0] ?? others[0];
     const layout: Layout = { contrast, x, panels: others.filter((a) => a !== x) };
     const points = cellPoints(data.runs, data.axes, metric, layout, (c) => (c.stats.n < c.runs ? `n=${c.stats.n}/${c.runs}` : ''));
-    return { source, spec: cellPointsChart(data.runs, points, metric, layout, `${metricLabel(metric)} (${source})`) };
+    return { source, spec: cellPointsChart(data.runs, points, metric, layout, `${columnLabel(metric)} (${source})`) };
   }
   const rows = source === 'layers.csv' ? data.layers : data.landscape;
   const points = stepSeries(data.runs, data.axes, rows, metric, { contrast, panelAxes: others, byLayer: source === 'layers.csv' });

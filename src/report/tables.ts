@@ -1,7 +1,9 @@
-import { type CsvRow, isStepsToColumn } from '../analysis/cells.js';
+import { columnLabel } from '../record/columns.js';
+import { type CsvRow } from '../analysis/cells.js';
+import { isStepsToColumn } from '../record/columns.js';
 import { cellStats } from './data.js';
 import { fmtValue } from './format.js';
-import { axisName, metricLabel, valueLabel } from './labels.js';
+import { axisName, valueLabel } from './labels.js';
 import type { Table } from './section.js';
 
 /** `87.4% [85.0%, 89.8%] (n=3)`; steps-to-target cells add how many ok runs never reached it. */
@@ -17,7 +19,7 @@ export function statsTable(runs: readonly CsvRow[], axes: readonly string[], met
   const per = metrics.map((m) => cellStats(runs, axes, m));
   const cells = per[0] ?? cellStats(runs, axes, '');
   return {
-    header: [...axes.map(axisName), 'runs', 'ok', 'diverged', ...metrics.map((m) => `${metricLabel(m)}: mean [95% CI] (n)`)],
+    header: [...axes.map(axisName), 'runs', 'ok', 'diverged', ...metrics.map((m) => `${columnLabel(m)}: mean [95% CI] (n)`)],
     rows: cells.map((c, i) => [
       ...axes.map((a) => valueLabel(c.params[a] ?? '')),
       String(c.runs),

@@ -1,3 +1,4 @@
+import { columnLabel, columnRange } from '../../record/columns.js';
 import { okRuns } from '../../analysis/cells.js';
 import { summarizeCurves, type SummaryRow } from '../../analysis/seed-summary.js';
 import { describe } from '../../stats/describe.js';
@@ -5,7 +6,7 @@ import { type BandPoint, bandChart } from '../chart-band.js';
 import { diffClause, perGroup, statusClause } from '../clauses.js';
 import { activeAxes, clipped, type Contrast, contrastGroups, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';
-import { axisName, cellText, metricLabel } from '../labels.js';
+import { axisName, cellText,  } from '../labels.js';
 import type { Figure, Section } from '../section.js';
 
 /** Band points of one curve metric from curves_summary rows (mean and t CI over the ok runs at each step). */
@@ -42,14 +43,14 @@ export function convergenceSection(data: ReportData): Section | undefined {
   const figures: Figure[] = metrics.map((m) => ({
     name: `curves-${m}`,
     caption:
-      `Mean ${metricLabel(m)} over the seeds of each cell at each evaluation (inference mode); shaded: 95% t CI of the mean ` +
-      `over seeds (absent where only one run is left; clipped to ${m.endsWith('_acc') ? '[0, 1]' : '>= 0'}).` +
+      `Mean ${columnLabel(m)} over the seeds of each cell at each evaluation (inference mode); shaded: 95% t CI of the mean ` +
+      `over seeds (absent where only one run is left; clipped to ${rangeText(m)}).` +
       (notOk > 0 ? ` ${plural(notOk, 'run')} that diverged or failed ${notOk === 1 ? 'is' : 'are'} left out.` : ''),
     spec: bandChart(curvePoints(rows, m, data.axes, contrast, others), {
-      title: `${capitalize(metricLabel(m))} during training`,
+      title: `${capitalize(columnLabel(m))} during training`,
       description: `curves of ${m} per config cell`,
       xTitle: 'step',
-      yTitle: metricLabel(m),
+      yTitle: columnLabel(m),
       seriesTitle: contrast ? axisName(contrast.axis) : 'runs',
       series: seriesOrder(contrast),
     }),
@@ -75,4 +76,10 @@ export function convergenceSection(data: ReportData): Section | undefined {
         ? ['Time-averaged train loss: the area under the train-loss curve divided by the steps (auc_train_loss in runs.csv); lower means the loss came down sooner.']
         : [],
   };
+}
+
+/** A metric's range in words: '[0, 1]', '>= 0'. */
+function rangeText(metric: string): string {
+  const [low, high] = columnRange(metric);
+  return Number.isFinite(high) ? `[${low}, ${high}]` : `>= ${low}`;
 }

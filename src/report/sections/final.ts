@@ -1,9 +1,10 @@
+import { columnLabel } from '../../record/columns.js';
 import { okRuns } from '../../analysis/cells.js';
 import { describe } from '../../stats/describe.js';
 import { diffClause, perGroup, statusClause } from '../clauses.js';
 import { activeAxes, contrastGroups, layoutOf, numOf, type ReportData } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';
-import { metricLabel } from '../labels.js';
+import {  } from '../labels.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
 import { cellPoints, cellPointsChart } from './points.js';
@@ -17,26 +18,26 @@ export function finalSection(data: ReportData): Section | undefined {
   const figures = metrics.map((m) => ({
     name: `final-${m}`,
     caption:
-      `${capitalize(metricLabel(m))} at the last evaluation: mean over the ok runs of each cell with its 95% t CI over seeds ` +
+      `${capitalize(columnLabel(m))} at the last evaluation: mean over the ok runs of each cell with its 95% t CI over seeds ` +
       `(no bar where only one run is left); a label counts the ok runs when some diverged or failed.`,
     spec: cellPointsChart(
       data.runs,
       cellPoints(data.runs, data.axes, m, layout, (c) => (c.ok < c.runs ? `${c.ok}/${c.runs} ok` : '')),
       m,
       layout,
-      capitalize(metricLabel(m)),
+      capitalize(columnLabel(m)),
     ),
   }));
   let clauses: string[];
   if (layout.contrast) {
     const others = activeAxes(data).filter((a) => a !== layout.contrast?.axis);
     clauses = perGroup(contrastGroups(data, layout.contrast), others, (g) =>
-      [diffClause(g, main, metricLabel(main)), statusClause(g)].filter(Boolean).join(', and '),
+      [diffClause(g, main, columnLabel(main)), statusClause(g)].filter(Boolean).join(', and '),
     );
   } else {
     const d = describe(okRuns(data.runs).map((r) => numOf(r[main])).filter(Number.isFinite));
     const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(main, d.ci.low)} to ${fmtValue(main, d.ci.high)}, ` : 'no CI from a single run, ';
-    clauses = [`${metricLabel(main)} was ${fmtValue(main, d.mean)} (${ci}${plural(d.n, 'run')})`];
+    clauses = [`${columnLabel(main)} was ${fmtValue(main, d.mean)} (${ci}${plural(d.n, 'run')})`];
   }
   return {
     id: 'final',

@@ -1,7 +1,8 @@
+import { columnLabel } from '../../record/columns.js';
 import { type CsvRow, groupCells } from '../../analysis/cells.js';
 import { type CiPoint, ciPointsChart, labelHeight } from '../chart-points.js';
 import { cellStats, clipped, type Layout, levelsOf, seriesOf, seriesOrder } from '../data.js';
-import { axisName, cellText, metricLabel, valueLabel } from '../labels.js';
+import { axisName, cellText, valueLabel } from '../labels.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 // Per-cell means with CI error bars against the swept axes: the shared chart of the speed, final-metric
@@ -60,7 +61,7 @@ export function cellPointsChart(runs: readonly CsvRow[], points: readonly CiPoin
     title,
     description: `${metric} per config cell: mean and 95% t CI over seeds`,
     xTitle: layout.x ? axisName(layout.x) : layout.contrast ? axisName(layout.contrast.axis) : '',
-    yTitle: metricLabel(metric),
+    yTitle: columnLabel(metric),
     seriesTitle: layout.contrast ? axisName(layout.contrast.axis) : 'runs',
     xOrder: xOrder(runs, layout),
     series: seriesOrder(layout.contrast),

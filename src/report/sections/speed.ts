@@ -3,7 +3,7 @@ import { mean } from '../../stats/describe.js';
 import { perGroup, ratioWords, seedsText } from '../clauses.js';
 import { activeAxes, type ContrastGroup, contrastGroups, layoutOf, type ReportData } from '../data.js';
 import { fmtRatio, fmtRatioCi, fmtValue, plural, sentence } from '../format.js';
-import { parseTargetColumn, targetLabel, type TargetColumn } from '../labels.js';
+import { targetLabel, targetOf, type TargetColumn } from '../../record/columns.js';
 import { logRatio } from '../ratio.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
@@ -75,7 +75,7 @@ export function speedClause(g: ContrastGroup, target: TargetColumn): string {
 
 /** Steps to each target against the swept axes, with the speed-up of the contrast as the answer. */
 export function speedSection(data: ReportData): Section | undefined {
-  const targets = data.runsColumns.map(parseTargetColumn).filter((t): t is TargetColumn => t !== undefined);
+  const targets = data.runsColumns.map(targetOf).filter((t): t is TargetColumn => t !== undefined);
   const first = targets[0];
   if (!first) return undefined;
   const layout = layoutOf(data);
