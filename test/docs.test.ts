@@ -3,8 +3,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseExperiment } from '../src/config/load.js';
 import { ExperimentSchema } from '../src/config/schema.js';
 import { unwrap } from '../src/config/schema-walk.js';
+import { expandPlan } from '../src/plan/expand.js';
 
 // The README and docs/ are read by people who cannot ask us: every link must lead somewhere, every path
 // named must exist, every command and config key must be documented, and the README must stay short.
@@ -120,5 +122,17 @@ describe('README.md and docs/', () => {
     expect(keys.size).toBeGreaterThan(50); // the walk reached the nested sections
     const reference = readFileSync(join(docsDir, 'config.md'), 'utf8');
     expect([...keys].filter((k) => !reference.includes(`\`${k}\``))).toEqual([]);
+  });
+
+  it('the config walked through in the README is experiments/quick.yaml: the same runs, as many as it says', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split(/^## /m).find((s) => s.startsWith('A config, walked through'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section ?? '')?.[1];
+    expect(yaml, 'a yaml block in "## A config, walked through"').toBeDefined();
+    const shown = expandPlan(parseExperiment(yaml!, 'README.md'));
+    const quick = join(root, 'experiments/quick.yaml');
+    const shipped = expandPlan(parseExperiment(readFileSync(quick, 'utf8'), quick));
+    expect(shown.runs.map((r) => r.id)).toEqual(shipped.runs.map((r) => r.id));
+    expect(section).toContain(`= ${shipped.runs.length} runs`);
   });
 });
