@@ -4,7 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseExperiment } from '../src/config/load.js';
-import { ExperimentSchema } from '../src/config/schema.js';
+import {
+  CsvDataSchema,
+  EvalSchema,
+  ExperimentSchema,
+  InputSchema,
+  MnistDataSchema,
+  ModelSchema,
+  ProbesSchema,
+  SyntheticDataSchema,
+  TeacherSchema,
+  TrainSchema,
+} from '../src/config/schema.js';
 import { unwrap } from '../src/config/schema-walk.js';
 import { expandPlan } from '../src/plan/expand.js';
 
@@ -134,5 +145,57 @@ describe('README.md and docs/', () => {
     const shipped = expandPlan(parseExperiment(readFileSync(quick, 'utf8'), quick));
     expect(shown.runs.map((r) => r.id)).toEqual(shipped.runs.map((r) => r.id));
     expect(section).toContain(`= ${shipped.runs.length} runs`);
+  });
+
+  it("docs/config.md's tables give every key of each section with the schema's default", () => {
+    const reference = readFileSync(join(docsDir, 'config.md'), 'utf8');
+    // Each documented section: its heading, the schema, a minimal valid input (its keys are the required ones).
+    const sections: [heading: string, schema: z.ZodType, minimal: Record<string, unknown>, skip?: string[]][] = [
+      ['## Top level', ExperimentSchema, { name: 'x' }],
+      ['## data', SyntheticDataSchema, {}, ['features', 'classes', 'trainSize', 'testSize', 'input', 'teacher', 'labelNoise']],
+      ['### kind: synthetic', SyntheticDataSchema, {}, ['kind', 'shift', 'drift', 'seed']],
+      ['#### data.input', InputSchema, {}],
+      ['#### data.teacher', TeacherSchema, {}],
+      ['### kind: csv', CsvDataSchema, { kind: 'csv', path: 'x.csv' }, ['kind', 'shift', 'drift', 'seed']],
+      ['### kind: mnist', MnistDataSchema, { kind: 'mnist' }, ['kind', 'shift', 'drift', 'seed']],
+      ['## model', ModelSchema, {}],
+      ['## train', TrainSchema, {}],
+      ['## probes', ProbesSchema, { every: 1 }],
+      ['## eval', EvalSchema, {}],
+    ];
+    const render = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(render).join(', ')}]` : typeof v === 'string' ? (v === '' ? '""' : v) : JSON.stringify(v);
+    const problems: string[] = [];
+    for (const [heading, schema, minimal, skip = []] of sections) {
+      const start = reference.search(new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm'));
+      if (start < 0) {
+        problems.push(`no heading "${heading}"`);
+        continue;
+      }
+      const body = reference.slice(start + heading.length).split(/^#/m)[0]!;
+      // Table rows `| \`key\` | type | default | meaning |`; `\|` inside a cell is not a separator.
+      const rows = new Map(
+        body
+          .split('\n')
+          .map((line) => line.split(/(?<!\\)\|/).map((c) => c.trim()))
+          .filter((cells) => cells.length >= 5 && /^`\w+`$/.test(cells[1]!))
+          .map((cells) => [cells[1]!.slice(1, -1), cells[3]!]),
+      );
+      const shape = (unwrap(schema) as z.ZodObject).shape as Record<string, unknown>;
+      const defaults = schema.parse(minimal) as Record<string, unknown>;
+      for (const key of Object.keys(shape).filter((k) => !skip.includes(k))) {
+        const cell = rows.get(key);
+        const value = defaults[key];
+        if (cell === undefined) problems.push(`${heading}: no row for \`${key}\``);
+        else if (key in minimal) {
+          if (!cell.startsWith('required')) problems.push(`${heading}: \`${key}\` should say "required", says "${cell}"`);
+        } else if (value === undefined) {
+          if (cell.includes('`')) problems.push(`${heading}: \`${key}\` has no default value, the page says "${cell}"`);
+        } else if (typeof value !== 'object' || Array.isArray(value) || Object.keys(value as object).length === 0) {
+          if (!cell.includes(`\`${render(value)}\``)) problems.push(`${heading}: \`${key}\` defaults to ${render(value)}, the page says "${cell}"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
