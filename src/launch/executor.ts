@@ -2,7 +2,6 @@ import os from 'node:os';
 import type { BackendChoice } from '../backends.js';
 import { UsageError } from '../errors.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
-import type { DataContext } from '../train/run-one.js';
 
 /** What the caller hears of a run in flight. */
 export interface RunHooks {
@@ -52,41 +51,4 @@ export function parseVectorize(text: string | undefined): number {
 /** A `failed` result for a run whose executor broke (worker crash), measured from `t0` (ms). */
 export function failedResult(spec: RunSpec, error: string, t0: number): RunResult {
   return { spec, status: 'failed', steps: 0, curve: [], error, wallSeconds: (performance.now() - t0) / 1000 };
-}
-
-/**
- * Runs one at a time in this process, in the order queued (bench, calibration). Training is synchronous
- * between evaluations, so this thread only reacts to signals between runs and at evaluations.
- */
-export async function inProcessExecutor(data?: DataContext): Promise<Executor> {
-  const { runGroup, runOne } = await import('../train/run-one.js');
-  const controller = new AbortController();
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    workers: 1,
-    start: async (choice) => (await import('../train/backend.js')).selectBackend(choice),
-    run(spec, hooks) {
-      const next = tail.then(async () => {
-        await new Promise((resolve) => setImmediate(resolve)); // let timers and signal handlers run between runs
-        controller.signal.throwIfAborted();
-        hooks.onStart?.();
-        return runOne(spec, { onEval: hooks.onEval, signal: controller.signal, ...(data ? { data } : {}) });
-      });
-      tail = next.catch(() => undefined);
-      return next;
-    },
-    runGroup(specs, hooks) {
-      const next = tail.then(async () => {
-        await new Promise((resolve) => setImmediate(resolve));
-        controller.signal.throwIfAborted();
-        for (const h of hooks) h.onStart?.();
-        const onEval = (member: number, record: EvalRecord, total: number): void => hooks[member]?.onEval?.(record, total);
-        return runGroup(specs, { onEval, signal: controller.signal, ...(data ? { data } : {}) });
-      });
-      tail = next.catch(() => undefined);
-      return next;
-    },
-    abort: (reason) => controller.abort(reason),
-    close: async () => {},
-  };
 }

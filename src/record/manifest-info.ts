@@ -1,5 +1,4 @@
 import { UsageError } from '../errors.js';
-import { readManifest } from './results.js';
 
 /** What `--resume` and `merge` need from a manifest.json: the experiment's identity, backend and shard. */
 export interface ManifestInfo {
@@ -41,11 +40,6 @@ export function parseManifestInfo(json: unknown, where: string): ManifestInfo {
   };
 }
 
-/** The manifest of a results folder, or undefined when it has none. */
-export function readManifestInfo(dir: string): ManifestInfo | undefined {
-  const json = readManifest(dir);
-  return json === undefined ? undefined : parseManifestInfo(json, `${dir}/manifest.json`);
-}
 
 /**
  * Why two manifests do not describe the same experiment, or undefined when they do (pure): same name,
