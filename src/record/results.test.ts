@@ -53,7 +53,11 @@ describe('ResultsWriter', () => {
 
   it('refuses existing files whose columns differ', () => {
     writeTwoRuns();
-    expect(() => new ResultsWriter(dir, [...RUNS, 'extra'], CURVES)).toThrow(/columns differ/);
+    expect(() => new ResultsWriter(dir, [...RUNS, 'wall_s'], CURVES)).toThrow(/columns differ/);
+  });
+
+  it('refuses a column that is not in the column registry', () => {
+    expect(() => new ResultsWriter(dir, [...RUNS, 'extra'], CURVES)).toThrow(/not in the column registry/);
   });
 });
 

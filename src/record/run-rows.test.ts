@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../config/schema.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
-import { curveRows, curvesColumns, runRow, runsColumns, targetColumn } from './run-rows.js';
+import { targetColumn } from './columns.js';
+import { curveRows, curvesColumns, runRow, runsColumns } from './run-rows.js';
 
 const spec = {
   id: 'a1b2c3',
