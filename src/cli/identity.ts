@@ -16,11 +16,15 @@ export async function identityCommand(configPath: string, opts: { set: string[];
   const { selectBackend } = await import('../train/backend.js');
   const { trainRun } = await import('../train/loop.js');
   const { identityReport } = await import('../train/identity.js');
-  const { generateDataset } = await import('../data/synthetic.js');
+  const { openData } = await import('../data/load.js');
+  // The data path `run` uses: synthetic, csv (resolved against the config file) and mnist alike;
+  // a bad file or a missing package is a ConfigError / UsageError (exit 2) before any training.
+  const store = await openData({ runs: [spec] }, configPath);
+  const dataset = store.build(spec).dataset;
   await selectBackend(opts.backend);
   let report: Awaited<ReturnType<typeof identityReport>> | undefined;
   let n = 0;
-  const result = await trainRun(spec, generateDataset(spec.data, spec.seed), {
+  const result = await trainRun(spec, dataset, {
     onTrained: async (mlp, sets) => {
       const test = sets.find((s) => s.name === 'test')!;
       n = test.n;

@@ -34,7 +34,7 @@ export const TeacherSchema = z
   .prefault({});
 
 // Shifts: each entry of `data.shift` becomes its own evaluation set (named by `name`, default: the
-// kind; a single mapping without a name is called `shifted`). Two families (SCIENCE.md section 6):
+// kind; a single mapping without a name is called `shifted`). Two families (docs/science.md#covariate-shift):
 // nuisance shifts carry the label of the source example over (relabel: false); true covariate shifts
 // let the same teacher label the new inputs (relabel: true; synthetic data only). Amounts and offsets
 // are in units of each feature's source std; means and stds are the population values for synthetic
@@ -177,7 +177,7 @@ export const MnistDataSchema = z.strictObject({
 export const DataSchema = z.discriminatedUnion('kind', [SyntheticDataSchema, CsvDataSchema, MnistDataSchema]).prefault({});
 
 /**
- * Batch Renormalization (Ioffe 2017, SCIENCE.md 4.2): r = clip(σ_B/σ, 1/rMax, rMax) and
+ * Batch Renormalization (Ioffe 2017, docs/science.md#bn-variants): r = clip(σ_B/σ, 1/rMax, rMax) and
  * d = clip((μ_B − μ)/σ, ±dMax) against the moving statistics, both without gradient. The limits are
  * 1 and 0 for `warmupSteps` steps, then move linearly to rMax and dMax over `rampSteps` steps.
  */
@@ -189,7 +189,7 @@ export const RenormSchema = z.strictObject({
 });
 
 /**
- * Noisy BN (Santurkar et al. 2018 Sec. 2.1, SCIENCE.md 2.2), training only: per layer and step
+ * Noisy BN (Santurkar et al. 2018 Sec. 2.1, docs/science.md#bn-variants), training only: per layer and step
  * μ_t ~ U(±nMu), σ_t ~ U(1, nSigma); per element m ~ U(μ_t ± meanSpread), s ~ N(σ_t, scaleStd²);
  * a <- s·a + m after each BN (on the pre-activation without BN). perUnit draws μ_t, σ_t per unit.
  */

@@ -7,7 +7,7 @@ const digits = loadMnistDigits();
 const cfg = (extra: Record<string, unknown> = {}) => MnistDataSchema.parse({ kind: 'mnist', trainPerClass: 50, testPerClass: 20, ...extra });
 
 describe('mnist package', () => {
-  it('holds the 10,000 digits with the class counts SCIENCE.md lists, grey-scale in [0, 1]', () => {
+  it('holds the 10,000 digits with the package class counts (docs/science.md#mnist-and-fig-1), grey-scale in [0, 1]', () => {
     expect(digits.map((d) => d.length)).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
     expect(digits[0]?.raw.length).toBe(1001 * MNIST_FEATURES);
   });

@@ -54,6 +54,11 @@ export interface TrainForwardHooks {
   onBnInput?: (layer: number, z: tf.Tensor2D) => void;
   /** Normalize with the statistics of all rows even with ghostBatchSize (the probes' fixed probe set). */
   wholeBatch?: boolean;
+  /**
+   * Normalize each chunk of this many consecutive rows with its own statistics at every BN layer, as
+   * training does with one batch per chunk (the BN-noise probe); rows must be a multiple of it.
+   */
+  chunkRows?: number;
 }
 
 /** BN statistics to use instead of the moving averages (population, AdaBN): per hidden layer and input. */
@@ -193,6 +198,13 @@ export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks 
   const normalize: Normalize = (bn, t, l) => {
     const onMoments =
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
+    const chunk = hooks.chunkRows;
+    if (chunk !== undefined && limits) {
+      // Forward only (no gradient is taken through the BN-noise probe): one Batch Renorm call per chunk.
+      const parts = tf.split(t, t.shape[0] / chunk, 0) as tf.Tensor2D[];
+      return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, bnEpsilon, limits)), 0);
+    }
+    if (chunk !== undefined) return batchNormGhost(t, bn.gamma, bn.beta, bnEpsilon, chunk);
     if (limits) return batchRenormTrain(t, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, bnEpsilon, limits, onMoments);
     if (ghostBatchSize !== undefined && !hooks.wholeBatch && ghostBatchSize < t.shape[0]) {
       return batchNormGhost(t, bn.gamma, bn.beta, bnEpsilon, ghostBatchSize, onMoments);

@@ -10,7 +10,7 @@ import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 /**
  * The backward pass of Ioffe & Szegedy (2015) Sec. 3, written out "before simplification" in float64
- * plain JS, as an independent reference (SCIENCE.md 1.1). Returns dx [m, k], dgamma [k], dbeta [k].
+ * plain JS, as an independent reference (docs/science.md#bn-transform-and-conventions). Returns dx [m, k], dgamma [k], dbeta [k].
  */
 function paperBackward(x: Float32Array, dy: Float32Array, gamma: Float32Array, m: number, k: number, eps: number) {
   const dx = new Float64Array(m * k);

@@ -131,7 +131,7 @@ export interface RenormLimits {
 }
 
 /**
- * Batch Renormalization in training mode (Ioffe 2017, SCIENCE.md 4.2), with σ = sqrt(var + ε):
+ * Batch Renormalization in training mode (Ioffe 2017, docs/science.md#bn-variants), with σ = sqrt(var + ε):
  * r = clip(σ_B/σ_moving, 1/rMax, rMax), d = clip((μ_B − μ_moving)/σ_moving, ±dMax), both treated as
  * constants (stop-gradient); y = γ(x̂·r + d) + β with x̂ the BN-normalized x. That is BN with scale γr
  * and shift γd + β, so the backward is batchNormTrain's with γr: dx = γr/σ_B · (dy − mean(dy) −

@@ -8,24 +8,25 @@ import { bnNoise } from './bn-noise.js';
 function reference(z: tf.Tensor2D, m: number): { mean: number; variance: number } {
   return tf.tidy(() => {
     const chunks = Math.floor(z.shape[0] / m);
-    const pop = tf.moments(z, 0);
-    const zc = tf.reshape(tf.slice(z, 0, chunks * m), [chunks, m, z.shape[1]]);
+    const used = tf.slice(z, 0, chunks * m); // the chunks partition the set: the remainder is left out
+    const pop = tf.moments(used, 0);
+    const zc = tf.reshape(used, [chunks, m, z.shape[1]]);
     const batch = tf.moments(zc, 1);
-    const std = (t: tf.Tensor): number =>
-      tf.mean(tf.sqrt(tf.mul(tf.moments(t, 0).variance, chunks / (chunks - 1)))).dataSync()[0]!;
+    // Root of the mean over units of the Bessel-corrected variance over chunks.
+    const rms = (t: tf.Tensor): number => Math.sqrt(tf.mean(tf.mul(tf.moments(t, 0).variance, chunks / (chunks - 1))).dataSync()[0]!);
     return {
-      mean: std(tf.div(tf.sub(batch.mean, pop.mean), tf.sqrt(pop.variance))),
-      variance: std(tf.div(batch.variance, pop.variance)),
+      mean: rms(tf.div(tf.sub(batch.mean, pop.mean), tf.sqrt(pop.variance))),
+      variance: rms(tf.div(batch.variance, pop.variance)),
     };
   });
 }
 
-describe('BN noise on a probe set (SCIENCE.md 3.3)', () => {
+describe('BN noise on a probe set (docs/science.md#bn-noise)', () => {
   beforeAll(async () => {
     await selectBackend('cpu');
   });
 
-  it('equals the tf.moments computation, remainder rows included in the population only', () => {
+  it('equals the tf.moments computation, remainder rows left out', () => {
     const rng = Rng.derive(11, 'bn-noise');
     const rows = 530; // 8 batches of 64 and 18 rows left over
     const width = 5;
@@ -37,18 +38,34 @@ describe('BN noise on a probe set (SCIENCE.md 3.3)', () => {
     expect(got.variance).toBeCloseTo(want.variance, 5);
   });
 
-  it('shrinks like 1/sqrt(m) on Gaussian inputs, near the finite-population prediction', () => {
+  it('is 1/sqrt(m) on i.i.d. Gaussian inputs with no finite-population factor, even with 4 chunks', () => {
+    // 4 chunks is where a second correction sqrt((N − m)/(N − 1)) would show most: 13% low.
     const rng = Rng.derive(12, 'bn-noise');
-    const rows = 8192;
-    const z = new Float32Array(rows * 16);
-    rng.fillNormal(z, 0, 1);
-    for (const m of [16, 256]) {
-      const predicted = Math.sqrt((rows - m) / (rows - 1)) / Math.sqrt(m);
-      const got = bnNoise(z, rows, 16, m)!;
-      expect(got.mean / predicted).toBeGreaterThan(0.85);
-      expect(got.mean / predicted).toBeLessThan(1.15);
-      expect(got.variance).toBeCloseTo(Math.sqrt(2 / m), 1); // σ²_B/σ² ~ χ²_{m−1}/m
+    const width = 512;
+    for (const m of [8, 32]) {
+      const rows = 4 * m;
+      const z = new Float32Array(rows * width);
+      rng.fillNormal(z, 0, 1);
+      const got = bnNoise(z, rows, width, m)!;
+      expect(got.mean * Math.sqrt(m)).toBeGreaterThan(0.94);
+      expect(got.mean * Math.sqrt(m)).toBeLessThan(1.06);
+      // σ²_chunk/σ² ~ χ²_{m−1}/m: std sqrt(2(m − 1))/m.
+      expect(got.variance / (Math.sqrt(2 * (m - 1)) / m)).toBeGreaterThan(0.9);
+      expect(got.variance / (Math.sqrt(2 * (m - 1)) / m)).toBeLessThan(1.1);
     }
+  });
+
+  it('skips constant units instead of returning NaN', () => {
+    const rng = Rng.derive(13, 'bn-noise');
+    const z = new Float32Array(64 * 3);
+    for (let i = 0; i < 64; i++) {
+      z[i * 3] = rng.normal();
+      z[i * 3 + 1] = 0; // a dead unit
+      z[i * 3 + 2] = rng.normal();
+    }
+    const got = bnNoise(z, 64, 3, 16)!;
+    const alone = bnNoise(Float32Array.from({ length: 64 * 2 }, (_, k) => z[Math.floor(k / 2) * 3 + (k % 2) * 2]!), 64, 2, 16)!;
+    expect(got.mean).toBeCloseTo(alone.mean, 12);
   });
 
   it('needs two batches', () => {

@@ -1,28 +1,33 @@
 /*
- * The size of BN's noise on a fixed probe set (SCIENCE.md 3.3), computed from a BN layer's input pulled
- * to JS (pure; float64 accumulation).
+ * The size of BN's noise (docs/science.md#bn-noise), computed from a BN layer's input pulled to JS
+ * (pure; float64 accumulation). The probes hand it the input of the training network's view: every
+ * upstream BN layer normalized each chunk with that chunk's own statistics.
  */
 
-/** BN noise of one layer: the spread of batch statistics around the population's, averaged over units. */
+/** BN noise of one layer: the spread of chunk statistics around the whole set's, pooled over units. */
 export interface BnNoise {
-  /** Mean over units of the std over batches of (μ_B − μ_pop) / σ_pop (theory: 1/√m). */
+  /** Root mean square over units of the std over chunks of (μ_chunk − μ_set) / σ_set (theory: 1/√m). */
   mean: number;
-  /** Mean over units of the std over batches of σ²_B / σ²_pop (theory: ≈ sqrt(2/m) for Gaussian inputs). */
+  /** Root mean square over units of the std over chunks of σ²_chunk / σ²_set (≈ sqrt(2/m) for Gaussian inputs). */
   variance: number;
 }
 
 /**
- * Splits the `rows` rows of a BN layer's input z (row-major [rows, width]) into disjoint batches of `m`
- * rows (a remainder is left out) and measures how much each batch's mean and biased variance (BN's own
- * estimates) differ from the whole set's: per unit, the sample std (Bessel-corrected: the batches are
- * few) over batches of (μ_B − μ_pop)/σ_pop and of σ²_B/σ²_pop, then the mean over units. Undefined
- * with fewer than two batches.
+ * Splits the first B·m rows of a BN layer's input z (row-major [rows, width]; B = floor(rows / m), a
+ * remainder is left out everywhere) into B disjoint chunks of `m` rows and measures how much each
+ * chunk's mean and biased variance (BN's own estimates) differ from those of the B·m rows together:
+ * per unit, the sample std over chunks (Bessel's B − 1: the chunks partition the set, so their
+ * deviations from its exact mean have B − 1 degrees of freedom and E[var] = σ²/m with no further
+ * correction) of (μ_chunk − μ_set)/σ_set and of σ²_chunk/σ²_set, then the root mean square over the
+ * units with a nonzero set variance (the root of the mean variance: unbiased before the root, where a
+ * mean of stds would be low by c4(B), 8% at B = 4). Undefined with fewer than two chunks.
  */
 export function bnNoise(z: ArrayLike<number>, rows: number, width: number, m: number): BnNoise | undefined {
   const batches = Math.floor(rows / m);
   if (batches < 2) return undefined;
-  const popMean = columnMeans(z, 0, rows, width);
-  const popVar = columnVariances(z, 0, rows, width, popMean);
+  const used = batches * m;
+  const popMean = columnMeans(z, 0, used, width);
+  const popVar = columnVariances(z, 0, used, width, popMean);
   let meanNoise = 0;
   let varNoise = 0;
   const zScores = new Float64Array(batches * width);
@@ -35,11 +40,14 @@ export function bnNoise(z: ArrayLike<number>, rows: number, width: number, m: nu
       varRatios[b * width + u] = (variance[u] as number) / (popVar[u] as number);
     }
   }
+  let units = 0;
   for (let u = 0; u < width; u++) {
-    meanNoise += sampleStd(zScores, u, width, batches);
-    varNoise += sampleStd(varRatios, u, width, batches);
+    if (!((popVar[u] as number) > 0)) continue; // a constant unit (e.g. a dead ReLU before BN-after) has no noise to scale
+    meanNoise += sampleVariance(zScores, u, width, batches);
+    varNoise += sampleVariance(varRatios, u, width, batches);
+    units++;
   }
-  return { mean: meanNoise / width, variance: varNoise / width };
+  return { mean: Math.sqrt(meanNoise / units), variance: Math.sqrt(varNoise / units) };
 }
 
 /** Per-column means of rows [start, start + count) of a row-major matrix. */
@@ -59,12 +67,12 @@ function columnVariances(z: ArrayLike<number>, start: number, count: number, wid
   return out;
 }
 
-/** Sample std (n − 1) of column `u` of a row-major [n, width] array. */
-function sampleStd(xs: Float64Array, u: number, width: number, n: number): number {
+/** Sample variance (n − 1) of column `u` of a row-major [n, width] array. */
+function sampleVariance(xs: Float64Array, u: number, width: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += xs[i * width + u] as number;
   const mean = s / n;
   let v = 0;
   for (let i = 0; i < n; i++) v += ((xs[i * width + u] as number) - mean) ** 2;
-  return Math.sqrt(v / (n - 1));
+  return v / (n - 1);
 }

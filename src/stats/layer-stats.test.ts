@@ -93,7 +93,7 @@ describe('layer statistics against hand-computed values', () => {
     }
   });
 
-  it('drift of a median path (SCIENCE.md 1.4)', () => {
+  it('drift of a median path (docs/science.md#percentile-trajectories-and-drift)', () => {
     const path = [
       { q15: -1, q50: 0, q85: 1 }, // spread 2
       { q15: 0, q50: 1, q85: 2 }, // spread 2

@@ -3,7 +3,7 @@ import { stridedMoments } from './moments.js';
 
 /*
  * Per-unit distribution statistics of a layer's pre-activations (pure; plain arrays in, numbers out).
- * Definitions: SCIENCE.md 1.4 (Ioffe & Szegedy Fig. 1 percentiles and drift), 6 (shape diagnostics).
+ * Definitions: docs/science.md#percentile-trajectories-and-drift (Ioffe & Szegedy Fig. 1), #covariate-shift (shape).
  */
 
 /** Quantile of an ascending array by linear interpolation between order statistics (R type 7). */
@@ -238,7 +238,7 @@ export function meanMedian(xs: ArrayLike<number>): { mean: number; median: numbe
   return { mean: sum / n, median };
 }
 
-/** Drift of one unit's percentile path over probe steps (SCIENCE.md 1.4). */
+/** Drift of one unit's percentile path over probe steps (docs/science.md#percentile-trajectories-and-drift). */
 export interface UnitDrift {
   /** max_t q50 − min_t q50. */
   medianRange: number;

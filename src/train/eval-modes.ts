@@ -8,7 +8,7 @@ import { sliceRowsOf } from '../model/row-slices.js';
 import { lossAndCorrect, type EvalSet } from './evaluate.js';
 
 /*
- * Inference modes besides the moving averages (README "Inference modes"; SCIENCE.md 1.1, 4.1):
+ * Inference modes besides the moving averages (README "Inference modes"; docs/science.md#inference-modes):
  * population (Ioffe & Szegedy Alg. 2), test-batch statistics (i.i.d. or class-sorted batches of k), and
  * AdaBN. None of them touches the model's variables.
  */
@@ -26,7 +26,7 @@ export function populationMoments(t: tf.Tensor2D, m: number): BatchMoments {
 }
 
 /**
- * AdaBN's statistics (Li et al., SCIENCE.md 4.1): the exact online merge over chunks of k rows, starting
+ * AdaBN's statistics (Li et al., docs/science.md#inference-modes): the exact online merge over chunks of k rows, starting
  * from μ = 0, σ² = 1, n = 0: d = μ_c − μ; μ += d·k/(n+k); σ² = σ²·n/(n+k) + σ_c²·k/(n+k) + d²·n·k/(n+k)²;
  * n += k. The result is the mean and biased variance of all rows (not an EMA).
  */

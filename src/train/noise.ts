@@ -4,7 +4,7 @@ import type { Rng } from '../stats/rng.js';
 import type { LayerNoise, Mlp } from '../model/mlp.js';
 
 /**
- * One step's noisy-BN noise for every hidden layer (Santurkar et al. 2018 Sec. 2.1, SCIENCE.md 2.2),
+ * One step's noisy-BN noise for every hidden layer (Santurkar et al. 2018 Sec. 2.1, docs/science.md#bn-variants),
  * drawn in JS from the run's noise stream: per layer (per unit with perUnit) μ_t ~ U(−nMu, nMu) and
  * σ_t ~ U(1, nSigma), then per element shift ~ U(μ_t − meanSpread, μ_t + meanSpread) and
  * scale ~ N(σ_t, scaleStd²). The layer applies a <- scale·a + shift.

@@ -10,7 +10,7 @@ import { lossAndGrads, paramGroups, restore, snapshot, type ParamGroup } from '.
 import type { StepCapture } from './step.js';
 
 /*
- * Per-layer probes (layers.csv, landscape.csv), SCIENCE.md 1.4, 2.3, 2.4, 3.3. Probes never change
+ * Per-layer probes (layers.csv, landscape.csv); definitions in docs/science.md. Probes never change
  * training: they read the model, and every temporary change of a variable is undone bit-exactly before
  * the real step. Everything a probe needs is pulled to JS once, after the probed step; the statistics
  * (percentiles, moments, norms, BN gaps) are computed there from the raw values rather than by a few
@@ -133,11 +133,21 @@ export class LayerProber {
           ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[0]) } : {}),
           wholeBatch: true, // the probe set is one batch, also with ghost BN
           onPreActivation: (l, a) => pull.add(`pre${l + 1}`, tf.transpose(a)), // [units, rows]: columns contiguous
-          onBnInput: (l, z) => {
-            if (z.shape[0] >= 2 * this.batchSize) pull.add(`bn_in${l + 1}`, z); // BN noise needs 2+ batches
-          },
         });
         pull.add(`pre${groups.length}`, tf.transpose(logits));
+      });
+    }
+    const noiseRows = this.noiseRows();
+    if (noiseRows > 0 && probeX) {
+      // BN noise in the training network's view: each chunk of m probe rows normalized with its own
+      // statistics at every BN layer, so a deeper layer's input carries the upstream layers' noise.
+      tf.tidy(() => {
+        const xs = noiseRows === probeX.shape[0] ? probeX : tf.slice(probeX, 0, noiseRows);
+        forwardTrain(mlp, xs, {
+          ...(this.probeNoise ? { noise: this.probeNoise(noiseRows) } : {}),
+          chunkRows: this.batchSize,
+          onBnInput: (l, z) => pull.add(`bn_in${l + 1}`, z),
+        });
       });
     }
 
@@ -226,13 +236,22 @@ export class LayerProber {
   }
 
   /**
-   * The sampling-theory prediction of bn_noise_mean: 1/sqrt(m), times the finite-population correction
-   * sqrt((N − m)/(N − 1)) because the chunks are drawn without replacement from the N probe examples.
+   * Probe rows of the BN-noise pass: the largest multiple B·m of the batch size m in the fixed probe set,
+   * 0 (no BN-noise measure) without a fixed set, without a hidden BN layer or with fewer than 2 chunks.
+   */
+  private noiseRows(): number {
+    if (this.cfg.set === 'batch' || !this.probeX || !this.mlp.hidden.some((l) => l.bn)) return 0;
+    const chunks = Math.floor(this.probeX.shape[0] / this.batchSize);
+    return chunks >= 2 ? chunks * this.batchSize : 0;
+  }
+
+  /**
+   * The sampling-theory prediction of bn_noise_mean for i.i.d. inputs: 1/sqrt(m). The B chunks partition
+   * the B·m rows and their spread is taken around the set's exact mean with B − 1 degrees of freedom,
+   * which already accounts for sampling without replacement: no finite-population factor on top.
    */
   private noisePrediction(): number {
-    const n = this.probeRows();
-    const m = this.batchSize;
-    return Math.sqrt((n - m) / (n - 1)) / Math.sqrt(m);
+    return 1 / Math.sqrt(this.batchSize);
   }
 
   /** One row per layer from the pulled values: distribution, drift, training signals, BN. */
@@ -320,7 +339,8 @@ export class LayerProber {
         }
       }
       const bnInput = values.get(`bn_in${l}`);
-      const noise = bnInput ? bnNoise(bnInput, n, bnInput.length / n, this.batchSize) : undefined;
+      const noiseRows = this.noiseRows();
+      const noise = bnInput ? bnNoise(bnInput, noiseRows, bnInput.length / noiseRows, this.batchSize) : undefined;
       if (noise) {
         row.bn_noise_mean = noise.mean;
         row.bn_noise_var = noise.variance;

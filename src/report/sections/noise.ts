@@ -16,7 +16,7 @@ function batchOf(run: Record<string, string>, data: ReportData): number {
 
 /**
  * BN noise: the measured std of the batch mean (mu_B - mu)/sigma over batches of the training batch size m,
- * against its sampling-theory prediction, about 1/sqrt(m) (SCIENCE.md 3.3).
+ * against its sampling-theory prediction, 1/sqrt(m) (docs/science.md#bn-noise).
  */
 export function noiseSection(data: ReportData): Section | undefined {
   if (!hasValues(data.runs, 'bn_noise_mean')) return undefined;
@@ -61,8 +61,9 @@ export function noiseSection(data: ReportData): Section | undefined {
       {
         name: 'noise-batch-size',
         caption:
-          'Measured BN noise: the std over disjoint probe-set chunks of the training batch size m of (mu_B - mu)/sigma, mean over units, BN layers ' +
-          'and probes (bn_noise_mean), with its 95% t CI over seeds; predicted: sqrt((N - m)/(N - 1))/sqrt(m) for chunks of N probe examples.',
+          'Measured BN noise: the std over disjoint probe-set chunks of the training batch size m of (mu_B - mu)/sigma, each chunk normalized ' +
+          'with its own statistics upstream as in training, root mean square over units, mean over BN layers and probes (bn_noise_mean), with its ' +
+          '95% t CI over seeds; predicted: 1/sqrt(m), exact in expectation for i.i.d. inputs at the first BN layer (deeper layers see less).',
         spec: ciPointsChart(points, {
           title: 'BN noise of the batch mean vs batch size',
           description: 'bn_noise_mean and bn_noise_pred per cell from runs.csv',

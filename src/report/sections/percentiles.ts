@@ -119,7 +119,7 @@ export function percentilesSection(data: ReportData): Section | undefined {
         : 'runs.csv holds no drift summary (drift_last_layer), so no number answers this here; the figures show the trajectories.',
     figures,
     notes: [
-      'Normalized median drift (drift_last_layer in runs.csv, SCIENCE.md 1.4): per unit, the range of its median over the probes after the burn-in ' +
+      'Normalized median drift (drift_last_layer in runs.csv, docs/science.md): per unit, the range of its median over the probes after the burn-in ' +
         'divided by its mean 15-85 spread, averaged over the units of the last hidden layer. It makes BN and no BN comparable although their scales differ.',
     ],
   };
