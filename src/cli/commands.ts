@@ -36,9 +36,21 @@ export function buildProgram(): Command {
     .option('-r, --resume', 'continue the result set in the output folder: skip runs it already holds', false)
     .option('--vectorize <K>', 'train up to K runs of one shape (seeds, learning rates, ...) as one batch of models; results equal separate runs within float tolerance', '1')
     .option('--no-report', 'do not write report.html, report.md and figures/ at the end')
+    .option('--live', 'serve a live view of the sweep on 127.0.0.1 (runs, progress, curves); stays up until Ctrl-C', false)
+    .option('--port <n>', 'port of the --live view (default 8765, or any free port when taken)')
     .action(async (config: string, opts: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(config, opts);
+    });
+
+  program
+    .command('watch')
+    .description('serve a live view of a results folder on 127.0.0.1: runs, progress and curves as a sweep writes them (or of a finished one)')
+    .argument('<results>', 'results folder')
+    .option('-p, --port <n>', 'port (default 8765, or any free port when taken; 0 = any free port)')
+    .action(async (results: string, opts: { port?: string }) => {
+      const { watchCommand } = await import('./watch.js');
+      await watchCommand(results, opts);
     });
 
   program

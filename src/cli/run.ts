@@ -21,6 +21,8 @@ import { type Executor, parseVectorize, parseWorkers, type RunHooks } from '../l
 import { groupRuns } from '../plan/groups.js';
 import { buildManifest } from '../record/manifest.js';
 import { Progress } from './progress.js';
+import { LiveState } from './live-state.js';
+import { serveLive, untilStopped } from './watch.js';
 import { onStopSignal } from '../launch/signals.js';
 import { probeFiles, probeRows } from '../record/probe-files.js';
 import { printSummary } from './run-table.js';
@@ -41,6 +43,10 @@ export interface RunOptions {
   report?: boolean;
   /** Runs per vectorized step (`--vectorize K`, default 1 = every run alone). */
   vectorize?: string;
+  /** Serve a live view of the folder while the sweep runs (and after, until Ctrl-C). */
+  live?: boolean;
+  /** Port of the live view. */
+  port?: string;
 }
 
 /** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
@@ -92,6 +98,8 @@ interface SweepContext {
   /** The runs still to do, in plan order, in groups that train as one batch of models (singletons without --vectorize). */
   groups: RunSpec[][];
   vectorize: number;
+  /** The live view's state, fed with runs in flight (run --live). */
+  live: LiveState | undefined;
 }
 
 /**
@@ -142,14 +150,27 @@ async function runLocked(
   // in this thread a Ctrl-C would wait for the end of the sweep; here it stops the workers at once.
   // TensorFlow.js loads only in the workers, so validate/plan/merge (and this thread) stay light.
   // Groups are formed from the runs still to do only, so --resume and --shard keep working with --vectorize.
+  // The live view starts before TensorFlow.js loads, so its page is up at once.
+  const live = opts.live === true ? await serveLive(outDir, opts.port, new LiveState(outDir)) : undefined;
+  if (live !== undefined) console.log(`live view: ${live.url}  (127.0.0.1 only)`);
   const groups = groupRuns(todo, counts.vectorize);
   const workers = Math.max(1, Math.min(counts.workersWanted, groups.length));
+  let completed = false;
   const executor: Executor = (await import('../launch/pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
   try {
-    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize: counts.vectorize };
+    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize: counts.vectorize, live: live?.state };
     await sweep(executor, ctx);
+    completed = true;
   } finally {
     await executor.close();
+    if (live !== undefined) {
+      // Keep the page up to look at the finished sweep; an interrupted or failed one closes at once.
+      if (completed) {
+        console.log(`live view stays up at ${live.url}; Ctrl-C to stop`);
+        await untilStopped();
+      }
+      await live.close();
+    }
   }
 }
 
@@ -205,8 +226,14 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   let fatal: { error: unknown } | undefined; // a write that failed: stop the sweep and report it
   try {
     const hooksOf = (spec: RunSpec): RunHooks => ({
-      onStart: () => progress.start(spec),
-      onEval: (rec, total) => progress.update(spec, rec, total),
+      onStart: () => {
+        progress.start(spec);
+        ctx.live?.started(spec.id);
+      },
+      onEval: (rec, total) => {
+        progress.update(spec, rec, total);
+        ctx.live?.evaluated(spec.id, rec, total);
+      },
     });
     // With several workers the costliest runs go first, so that no worker is left with a long run at the
     // end; the files are written in plan order whatever the order of completion.
