@@ -14,6 +14,7 @@ import { readManifest, RUNS_CSV } from '../record/results.js';
 import type { RunSpec } from '../types.js';
 import { parseWorkers } from '../launch/executor.js';
 import { formatDuration } from './progress.js';
+import { shortValue } from './short-value.js';
 import { openData, type DataStore } from '../data/load.js';
 
 /** Flags of `bn-exp plan`. */
@@ -123,7 +124,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   const rows = runs.map((r, i) => [
     String(r.index + 1),
     r.id,
-    ...plan.axes.map((a) => JSON.stringify(r.params[a]).replace(/^"|"$/g, '')),
+    ...plan.axes.map((a) => shortValue(r.params[a], 40)), // a list of shifts by its names: rows fit ~100 columns
     String(r.seed),
     String(steps[i]),
     estimates[i]!.seconds === undefined ? '-' : `${estimates[i]!.seconds!.toFixed(1)}s`,

@@ -176,6 +176,10 @@ async function runLocked(
 
 async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   const { plan, opts, shard, outDir, mine, todo, previous } = ctx;
+  // Loading TensorFlow.js in the workers takes seconds (tens on a busy machine): say so at once.
+  const w = executor.workers;
+  const workerWord = `${w} worker${w > 1 ? 's' : ''}`;
+  if (!opts.quiet) console.log(`${plan.config.name}: loading TensorFlow.js (backend ${opts.backend}) in ${workerWord}...`);
   const backend = await executor.start(opts.backend);
   if (previous !== undefined && previous.backend !== backend) {
     throw new UsageError(
@@ -207,14 +211,14 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   };
 
   const stepsOf = (r: RunSpec): number => totalSteps(r.train, ctx.store.trainSize(r));
-  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: Boolean(process.stdout.isTTY) });
+  const slots = executor.workers * ctx.vectorize;
+  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: Boolean(process.stdout.isTTY), slots });
   if (!opts.quiet) {
     const scope = [
       shard ? `shard ${formatShard(shard)} (${mine.length} of ${plan.runs.length} runs)` : `${plan.runs.length} runs`,
       ctx.done > 0 ? `${ctx.done} already done` : '',
     ].filter(Boolean);
-    const w = executor.workers;
-    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${w} worker${w > 1 ? 's' : ''}, backend ${backend}`);
+    console.log(`${plan.config.name}: ${todo.length} to run of ${scope.join(', ')}; ${workerWord}, backend ${backend}`);
   }
 
   let stoppedBy: NodeJS.Signals | undefined;
@@ -279,6 +283,9 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
   if (ctx.done > 0 && !opts.quiet) console.log(`(${ctx.done} runs from before the resume are not in this table)`);
-  if (opts.report !== false) await (await import('./report.js')).reportAfterRun(outDir);
+  if (opts.report !== false) {
+    if (!opts.quiet) console.log('writing the report (figures, report.html, report.md)...');
+    await (await import('./report.js')).reportAfterRun(outDir);
+  }
   if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }
