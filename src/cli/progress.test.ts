@@ -52,7 +52,7 @@ describe('Progress', () => {
     h.progress.finish(runs[0]!, result(runs[0]!));
     const lines = h.out().split('\n');
     expect(lines[0]).toBe('[1/3] failed   seed=1  boom  2.0s  ETA 0:10');
-    expect(lines[1]).toBe('[2/3] ok       seed=0  step 100  loss 0.2500  acc 0.750  2.0s  ETA 0:10'); // 200 steps in 20 s, 100 left
+    expect(lines[1]).toBe('[2/3] ok       seed=0  loss 0.2500  acc 0.750  2.0s  ETA 0:10'); // 200 steps in 20 s, 100 left
     expect(h.out()).not.toContain('\r');
     expect(h.frames).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe('Progress', () => {
     expect(head).toMatch(/^█{2,}░+ 0\/3 runs · running 1 · 13 steps\/s · ETA 0:20$/);
     expect(perRun).toHaveLength(1);
     h.progress.finish(runs[0]!, result(runs[0]!));
-    expect(h.persisted).toEqual(['[1/3] ok       seed=0  step 100  loss 0.2500  acc 0.750  2.0s']);
+    expect(h.persisted).toEqual(['[1/3] ok       seed=0  loss 0.2500  acc 0.750  2.0s']);
     expect(h.frames.at(-1)).toContain('1/3 runs · running 1');
     h.progress.update(runs[0]!, rec(100, 0.1), 100); // a late message from the finished run is ignored
     expect(h.progress.runningCount()).toBe(1);

@@ -201,14 +201,14 @@ export class Progress {
     this.region?.clear();
   }
 
-  /** The line of a finished run: `[ 3/8] diverged  batchNorm=off depth=8 seed=0  step 50  loss NaN  acc 0.521  2.6s`. */
+  /** The line of a finished run: `[3/8] diverged batchNorm=off depth=8 seed=0  step 50  loss NaN  acc 0.521  2.6s` (the step only when it stopped early). */
   finishedLine(spec: RunSpec, result: RunResult): string {
     const n = String(this.todo.length).length;
     const head = `[${String(this.done).padStart(n)}/${this.todo.length}]`;
     const status = result.status === 'ok' ? chalk.green('ok      ') : result.status === 'diverged' ? chalk.yellow('diverged') : chalk.red('failed  ');
     const last = result.curve.at(-1);
     const metrics = last
-      ? `step ${result.steps}  loss ${fmtLoss(last.metrics.train?.loss ?? NaN)}  acc ${(last.metrics.test?.acc ?? NaN).toFixed(3)}`
+      ? `${result.status === 'ok' ? '' : `step ${result.steps}  `}loss ${fmtLoss(last.metrics.train?.loss ?? NaN)}  acc ${(last.metrics.test?.acc ?? NaN).toFixed(3)}`
       : fitLine(result.error ?? '', 48);
     const tail = `  ${metrics}  ${result.wallSeconds.toFixed(1)}s` + (this.region === undefined && this.done < this.todo.length ? `  ETA ${formatDuration(this.eta())}` : '');
     // The run's description gives way first: the numbers are what a reader scans for.

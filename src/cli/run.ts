@@ -174,6 +174,11 @@ async function runLocked(
   }
 }
 
+/** A terminal the status can be redrawn in: a TTY with a size (a pseudo-terminal of 0 rows shows no redrawn lines). */
+function redrawable(out: NodeJS.WriteStream): boolean {
+  return out.isTTY === true && (out.rows ?? 0) > 0 && (out.columns ?? 0) > 0;
+}
+
 async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   const { plan, opts, shard, outDir, mine, todo, previous } = ctx;
   // Loading TensorFlow.js in the workers takes seconds (tens on a busy machine): say so at once.
@@ -212,7 +217,7 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
 
   const stepsOf = (r: RunSpec): number => totalSteps(r.train, ctx.store.trainSize(r));
   const slots = executor.workers * ctx.vectorize;
-  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: Boolean(process.stdout.isTTY), slots });
+  const progress = new Progress(todo, stepsOf, { quiet: opts.quiet, tty: redrawable(process.stdout), slots });
   if (!opts.quiet) {
     const scope = [
       shard ? `shard ${formatShard(shard)} (${mine.length} of ${plan.runs.length} runs)` : `${plan.runs.length} runs`,
