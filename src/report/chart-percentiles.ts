@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, colorEncoding, type Datum, distinct, PANEL, VEGA_LITE_SCHEMA } from './chart-common.js';
+import { axisTitle, chartConfig, colorEncoding, type Datum, distinct, fitColumns, MAX_PANEL_WIDTH, PANEL, VEGA_LITE_SCHEMA } from './chart-common.js';
 
 /** The 15th, 50th and 85th percentiles of one layer (or unit) at one step. */
 export interface PercentilePoint {
@@ -32,7 +32,10 @@ export interface PercentileOptions {
 export function percentileChart(points: readonly PercentilePoint[], opts: PercentileOptions): TopLevelSpec {
   const values: Datum[] = points.map((p) => ({ ...p }));
   const series = opts.series ?? distinct(values, 'series');
-  const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', title: opts.yTitle, scale: { zero: false } });
+  const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', title: axisTitle(opts.yTitle), scale: { zero: false } });
+  // A row of panels per layer and a column per cell cannot wrap: narrower panels keep the row in the report's column.
+  const columns = opts.columns ?? distinct(values, 'column');
+  const width = columns.length <= fitColumns(PANEL.width, columns.length) ? PANEL.width : Math.max(120, Math.floor(MAX_PANEL_WIDTH / columns.length) - 60);
   const dashed = { type: 'line', strokeWidth: 1, strokeDash: [4, 3] };
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -42,10 +45,10 @@ export function percentileChart(points: readonly PercentilePoint[], opts: Percen
     config: chartConfig(),
     facet: {
       row: { field: 'row', type: 'nominal', title: null, sort: [...(opts.rows ?? distinct(values, 'row'))] },
-      column: { field: 'column', type: 'nominal', title: null, sort: [...(opts.columns ?? distinct(values, 'column'))] },
+      column: { field: 'column', type: 'nominal', title: null, sort: [...columns] },
     },
     spec: {
-      width: PANEL.width,
+      width,
       height: Math.round(PANEL.height * 0.8),
       encoding: { x: { field: 'step', type: 'quantitative', title: 'step' }, color: colorEncoding(series, opts.seriesTitle, true) },
       layer: [

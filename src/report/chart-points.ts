@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { colorEncoding, type Datum, distinct, PANEL, panelled } from './chart-common.js';
+import { axisTitle, colorEncoding, type Datum, distinct, MAX_PANEL_WIDTH, PANEL, panelled, yScale } from './chart-common.js';
 
 /** One config cell's mean with its precomputed CI, at level `x` of the x axis. */
 export interface CiPoint {
@@ -37,15 +37,13 @@ export function ciPointsChart(points: readonly CiPoint[], opts: PointsOptions): 
   const series = opts.series ?? distinct(values, 'series');
   const labelled = values.some((v) => v.label !== '' && v.labelY !== null);
   const xOrder = opts.xOrder ?? distinct(values, 'x');
-  // Room for every series side by side at each x level; long level names are slanted.
-  const width = Math.max(PANEL.width, xOrder.length * Math.max(48, 24 * series.length + 12));
+  // Room for every series side by side at each x level (dodged, so BN and no BN at one x never overlap),
+  // within the report's column; long level names are slanted.
+  const width = Math.min(MAX_PANEL_WIDTH, Math.max(PANEL.width, xOrder.length * Math.max(48, 24 * series.length + 12)));
   const slant = Math.max(0, ...xOrder.map((x) => x.length)) * 7 > width / Math.max(1, xOrder.length);
-  const y = (field: string): Record<string, unknown> => ({
-    field,
-    type: 'quantitative',
-    title: opts.yTitle,
-    scale: { zero: opts.yZero ?? false },
-  });
+  const scale = yScale(values.flatMap((v) => [v.mean, v.low, v.high] as (number | null)[]), opts.yZero ?? false);
+  const yTitle = axisTitle(opts.yTitle) + (scale.type === 'log' || scale.type === 'symlog' ? ' (log scale)' : '');
+  const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', title: yTitle, scale });
   return panelled(
     values,
     [
@@ -83,7 +81,7 @@ export function ciPointsChart(points: readonly CiPoint[], opts: PointsOptions): 
           sort: [...xOrder],
           ...(slant ? { axis: { labelAngle: -35, labelAlign: 'right', labelLimit: 140 } } : {}),
         },
-        xOffset: { field: 'series', sort: [...series] },
+        xOffset: { field: 'series', sort: [...series], scale: { paddingInner: 0.2 } },
         color: colorEncoding(series, opts.seriesTitle),
       },
     },

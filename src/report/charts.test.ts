@@ -61,9 +61,9 @@ describe('chart specs', () => {
     expect(layers[1]!.encoding.y!.field).toBe('mean');
   });
 
-  it('colours "no BN" grey in every chart and the others from a fixed palette', () => {
-    expect(palette(['no BN', 'BN (before)', 'BN (after)'])).toEqual(['#6b6b6b', '#4c78a8', '#f58518']);
-    expect(palette(['BN (before)'])).toEqual(['#4c78a8']);
+  it('colours "no BN" near-black in every chart and the others from a fixed palette', () => {
+    expect(palette(['no BN', 'BN (before)', 'BN (after)'])).toEqual(['#262626', '#f58518', '#4c78a8']);
+    expect(palette(['BN (before)'])).toEqual(['#f58518']);
   });
 });
 

@@ -68,6 +68,7 @@ export function stepSeries(
       mean: d.mean,
       low: clip(d.ci.low),
       high: clip(d.ci.high),
+      n: d.n,
     };
   });
 }

@@ -27,6 +27,7 @@ export function curvePoints(
         mean: numOf(r[`${metric}_mean`]),
         low: clipped(metric, numOf(r[`${metric}_ci_low`])),
         high: clipped(metric, numOf(r[`${metric}_ci_high`])),
+        n: numOf(r[`${metric}_n`]),
       };
     })
     .filter((p) => Number.isFinite(p.mean));
@@ -44,7 +45,7 @@ export function convergenceSection(data: ReportData): Section | undefined {
     name: `curves-${m}`,
     caption:
       `Mean ${columnLabel(m)} over the seeds of each cell at each evaluation (inference mode); shaded: 95% t CI of the mean ` +
-      `over seeds (absent where only one run is left; clipped to ${rangeText(m)}).` +
+      `over seeds (absent where fewer than 3 runs are left, as a t band from 2 would swamp the panel; clipped to ${rangeText(m)}).` +
       (notOk > 0 ? ` ${plural(notOk, 'run')} that diverged or failed ${notOk === 1 ? 'is' : 'are'} left out.` : ''),
     spec: bandChart(curvePoints(rows, m, data.axes, contrast, others), {
       title: `${capitalize(columnLabel(m))} during training`,
