@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveSnapshot } from '../src/cli/live-state.js';
+import { type LiveSnapshot, LiveState } from '../src/cli/live-state.js';
 import { type LiveServer, startLiveServer } from '../src/cli/watch.js';
 import { partialSweep } from './live-fixture.js';
 
@@ -97,5 +98,25 @@ describe('bn-exp watch: /api/state', () => {
       }).on('error', reject),
     );
     expect(code).toBe(403);
+  });
+});
+
+describe('run --live: the state of a sweep in this process', () => {
+  it('lists the planned runs before any file is written, then a run in flight with its evaluations', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-live-'));
+    dirs.push(dir);
+    const state = new LiveState(dir);
+    const runs = [0, 1].map((i) => ({ id: `r${i}`, index: i, seed: i, params: { 'model.batchNorm': 'off' } }));
+    state.expect('quick', ['model.batchNorm'], runs);
+    state.poll();
+    expect(state.snapshot().runs.map((r) => [r.id, r.status, r.cell])).toEqual([
+      ['r0', 'pending', 'model.batchNorm=off'],
+      ['r1', 'pending', 'model.batchNorm=off'],
+    ]);
+    state.started('r1');
+    state.evaluated('r1', { step: 50, epoch: 1, metrics: { train: { loss: 0.5, acc: 0.8 }, test: { loss: 0.6, acc: 0.75 } } }, 600);
+    const snap = state.snapshot();
+    expect(snap.runs[1]).toMatchObject({ status: 'running', step: 50, total: 600 });
+    expect(snap.points).toEqual([{ seq: 1, run: 'r1', step: 50, values: { train_loss: 0.5, train_acc: 0.8, test_loss: 0.6, test_acc: 0.75 } }]);
   });
 });

@@ -45,7 +45,8 @@ export interface LiveSnapshot {
   points: LivePoint[];
 }
 
-interface ManifestRun {
+/** A run as manifest.json lists it. */
+export interface ManifestRun {
   id: string;
   index: number;
   seed: number;
@@ -108,6 +109,14 @@ export class LiveState {
     }
     for (const r of runs.rows) this.commit(r);
     for (const c of curves.rows) this.addRow(c);
+  }
+
+  /** The run list of this process's sweep, shown before its manifest is written (TensorFlow.js loads first). */
+  expect(name: string, axes: readonly string[], runs: readonly ManifestRun[]): void {
+    if (this.manifestStamp !== '') return;
+    this.name = name;
+    this.axes = [...axes];
+    this.planned = runs.map((r) => ({ id: r.id, index: r.index, seed: r.seed, params: r.params }));
   }
 
   /** A run of this process's sweep left the queue. */

@@ -152,7 +152,10 @@ async function runLocked(
   // Groups are formed from the runs still to do only, so --resume and --shard keep working with --vectorize.
   // The live view starts before TensorFlow.js loads, so its page is up at once.
   const live = opts.live === true ? await serveLive(outDir, opts.port, new LiveState(outDir)) : undefined;
-  if (live !== undefined) console.log(`live view: ${live.url}  (127.0.0.1 only)`);
+  if (live !== undefined) {
+    live.state.expect(plan.config.name, plan.axes, mine);
+    console.log(`live view: ${live.url}  (127.0.0.1 only)`);
+  }
   const groups = groupRuns(todo, counts.vectorize);
   const workers = Math.max(1, Math.min(counts.workersWanted, groups.length));
   let completed = false;
