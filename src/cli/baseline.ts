@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cellLabel, groupCells } from '../analysis/cells.js';
 import { UsageError } from '../errors.js';
 import { writeCsv } from '../record/csv.js';
-import { readResultSet } from '../record/result-set.js';
+import { lockFolder } from '../record/lock.js';
+import { readResultSet, type ResultSet } from '../record/result-set.js';
 import { CURVES_CSV, MANIFEST, RUNS_CSV, writeManifestAtomic } from '../record/results.js';
 import { writeSummaries } from './summarize.js';
 
@@ -20,10 +21,19 @@ export function baselineCommand(results: string, opts: { out?: string; force: bo
   if (rs.curves.length === 0) throw new UsageError(`${results}: no curves.csv rows to record`);
   const out = opts.out ?? path.join('results', 'baselines', rs.name);
   if (path.resolve(out) === path.resolve(rs.dir)) throw new UsageError('--out must be another folder than the results');
-  if (!opts.force && [MANIFEST, RUNS_CSV].some((f) => existsSync(path.join(out, f)))) {
+  const release = lockFolder(out); // --force must never replace the files of a run writing there
+  try {
+    recordBaseline(rs, results, out, opts.force);
+  } finally {
+    release();
+  }
+}
+
+function recordBaseline(rs: ResultSet, results: string, out: string, force: boolean): void {
+  if (!force && [MANIFEST, RUNS_CSV].some((f) => existsSync(path.join(out, f)))) {
     throw new UsageError(`${out} already holds a baseline. Use --force to replace it.`);
   }
-  mkdirSync(out, { recursive: true });
+  if (rs.manifest === undefined) return;
   const { platform, ...manifest } = rs.manifest;
   const { host: _host, ...machine } = (platform ?? {}) as Record<string, unknown>;
   writeManifestAtomic(out, {

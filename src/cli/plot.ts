@@ -6,6 +6,8 @@ import { plotSpec, plottableColumns } from '../report/plot-spec.js';
 import { specToSvg, svgToPng } from '../report/render.js';
 import { fileStem } from '../report/labels.js';
 import { FIGURES_DIR, readReportData } from './report.js';
+import { lockFolder } from '../record/lock.js';
+import { isResultFolder } from '../record/results.js';
 
 /** Options of `bn-exp plot`. */
 export interface PlotOptions {
@@ -31,8 +33,15 @@ export async function plotCommand(results: string, opts: PlotOptions): Promise<v
   const out = opts.out ?? path.join(results, FIGURES_DIR, `plot-${fileStem(opts.metric)}.svg`);
   const ext = path.extname(out).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') throw new UsageError(`--out ${out}: the file must end in .svg or .png`);
-  mkdirSync(path.dirname(out), { recursive: true });
   const svg = await specToSvg(plot.spec);
-  writeFileSync(out, ext === '.png' ? svgToPng(svg) : svg);
+  // The figure goes into a results folder (figures/ by default): hold that folder's lock while writing.
+  const home = opts.out === undefined ? results : path.dirname(out);
+  const release = isResultFolder(home) ? lockFolder(home, { create: false }) : () => undefined;
+  try {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, ext === '.png' ? svgToPng(svg) : svg);
+  } finally {
+    release();
+  }
   console.log(`wrote ${out} (${opts.metric} from ${plot.source})`);
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../record/csv.js';
-import { readResultSet } from '../record/result-set.js';
+import { lockFolder } from '../record/lock.js';
+import { readResultSet, resultsDirOf } from '../record/result-set.js';
 import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV } from '../record/results.js';
 import { buildReport } from '../report/build.js';
 import type { ReportData } from '../report/data.js';
@@ -75,7 +76,14 @@ export async function writeReport(results: string, opts: ReportOptions = {}): Pr
 
 /** `bn-exp report <results> [--out dir]`: write the report and say where it is. */
 export async function reportCommand(results: string, opts: ReportOptions): Promise<void> {
-  const { html, md, figures } = await writeReport(results, opts);
+  const release = lockFolder(opts.out ?? resultsDirOf(results), { create: opts.out !== undefined });
+  let written: Awaited<ReturnType<typeof writeReport>>;
+  try {
+    written = await writeReport(results, opts);
+  } finally {
+    release();
+  }
+  const { html, md, figures } = written;
   console.log(`wrote ${html}, ${md} and ${figures.length} figures in ${path.dirname(figures[0] ?? path.join(path.dirname(html), FIGURES_DIR))}`);
 }
 

@@ -3,7 +3,8 @@ import { curveMetricColumns, runMetricColumns } from '../record/columns.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from '../analysis/seed-summary.js';
 import { Rng } from '../stats/rng.js';
 import { writeCsv } from '../record/csv.js';
-import { readResultSet, type ResultSet } from '../record/result-set.js';
+import { lockFolder } from '../record/lock.js';
+import { readResultSet, resultsDirOf, type ResultSet } from '../record/result-set.js';
 
 /** File name of the per-cell statistics over seeds. */
 export const SUMMARY_CSV = 'summary.csv';
@@ -28,6 +29,13 @@ export function writeSummaries(set: ResultSet | string, outDir?: string): { summ
 
 /** `bn-exp summarize <results>`: statistics over seeds per cell (and per step) as CSV. */
 export function summarizeCommand(results: string): void {
-  const { summary, curves } = writeSummaries(results);
+  const release = lockFolder(resultsDirOf(results), { create: false }); // never beside a run still writing
+  let written: { summary: string; curves: string };
+  try {
+    written = writeSummaries(results);
+  } finally {
+    release();
+  }
+  const { summary, curves } = written;
   console.log(`wrote ${summary} and ${curves}`);
 }

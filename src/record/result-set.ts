@@ -28,6 +28,11 @@ export function axesFromColumns(columns: readonly string[]): string[] {
   return from >= 0 && to > from ? columns.slice(from + 1, to) : [];
 }
 
+/** The folder of a results target (a folder, or a runs.csv path inside one). */
+export function resultsDirOf(target: string): string {
+  return existsSync(target) && !statSync(target).isDirectory() ? path.dirname(target) : target;
+}
+
 function header(file: string): string[] {
   const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
   return first === '' ? [] : ((parse(first, { bom: true }) as string[][])[0] ?? []);

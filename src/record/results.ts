@@ -65,6 +65,11 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
   return { dir, done: opts.resume === true ? repairForResume(dir) : new Set() };
 }
 
+/** Whether a folder holds a result set (its manifest.json or runs.csv). */
+export function isResultFolder(dir: string): boolean {
+  return existsSync(join(dir, MANIFEST)) || existsSync(join(dir, RUNS_CSV));
+}
+
 /** Write manifest.json atomically: a temp file in the same folder, fsynced, then renamed over. */
 export function writeManifestAtomic(dir: string, manifest: object): void {
   writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

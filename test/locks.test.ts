@@ -1,0 +1,40 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bnExp, copyResults, snapshot, tmpDir } from './helpers.js';
+
+/** A lock naming this (live) test process, as a bn-exp writing the folder would leave it. */
+function holdLock(dir: string): void {
+  const start = Number(readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]);
+  writeFileSync(path.join(dir, '.bn-exp.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), since: 'now', start }));
+}
+
+describe('every command that writes into a results folder takes its lock', { timeout: 120_000 }, () => {
+  const target = copyResults('locked');
+  holdLock(target);
+  const shard = copyResults('shard');
+  it.each([
+    ['summarize', ['summarize', target]],
+    ['report', ['report', target]],
+    ['plot', ['plot', target, '--metric', 'final_test_acc']],
+    ['baseline --force', ['baseline', shard, '--out', target, '--force']],
+    ['merge --force', ['merge', shard, '--out', target, '--force']],
+  ])('%s refuses a folder another bn-exp is writing: exit 2, nothing written', (_name, args) => {
+    const before = snapshot(target);
+    const r = bnExp(args);
+    expect(r.stderr).toContain(`${target} is being written by another bn-exp (pid ${process.pid}`);
+    expect(r.code).toBe(2);
+    expect(snapshot(target)).toEqual(before);
+  });
+
+  it('summarize, report and plot write when the folder is free, and leave no lock behind', () => {
+    const free = copyResults('free');
+    expect(bnExp(['summarize', free]).code).toBe(0);
+    expect(bnExp(['plot', free, '--metric', 'final_test_acc']).code).toBe(0);
+    expect(snapshot(free).some((f) => f.startsWith('.bn-exp.lock'))).toBe(false);
+    const out = path.join(tmpDir(), 'base');
+    expect(bnExp(['baseline', free, '--out', out]).code).toBe(0);
+    expect(snapshot(out).some((f) => f.startsWith('.bn-exp.lock'))).toBe(false);
+  });
+});
