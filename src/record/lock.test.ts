@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { LOCK, lockFolder } from './lock.js';
 let dir: string;
 beforeEach(() => {
   dir = join(mkdtempSync(join(os.tmpdir(), 'bn-exp-lock-')), 'results');
+  mkdirSync(dir);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -100,6 +101,7 @@ describe('lockFolder', () => {
     const tally: string[] = [];
     for (let trial = 0; trial < 24; trial++) {
       const target = join(dir, `t${trial}`);
+      mkdirSync(target);
       if (trial % 2 === 1) {
         lockFolder(target)();
         writeFileSync(join(target, LOCK), JSON.stringify({ pid: stalePid, host: os.hostname() }));

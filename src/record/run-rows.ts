@@ -7,6 +7,9 @@ import { finalColumn, metricColumn, targetColumn } from './columns.js';
 // The column contracts of runs.csv and curves.csv. Changing an order or a name is a breaking
 // change for every reader of old results: note it in the CHANGELOG.
 
+/** Every status a run can end with (runs.csv `status`). */
+export const RUN_STATUSES = ['ok', 'diverged', 'failed'] as const;
+
 /** A flattened CSV row: column -> cell text (numbers already written with `String(x)`). */
 export type Row = Record<string, string | number>;
 
