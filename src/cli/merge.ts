@@ -4,8 +4,8 @@ import { UsageError } from '../errors.js';
 import { splitCsv } from '../record/csv-records.js';
 import { parseManifestInfo } from '../record/manifest-info.js';
 import { LOCK, lockFolder } from '../record/lock.js';
-import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
-import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
+import { checkShard, mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
+import { CURVES_CSV, openResults, readManifest, RUNS_CSV, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
 import { runKeyedCsvs } from '../record/run-order.js';
 
 /** Flags of `bn-exp merge`. */
@@ -21,16 +21,25 @@ function readFolder(dir: string): { folder: ShardFolder; manifest: Record<string
   if (manifest === undefined) throw new UsageError(`${dir}: no manifest.json (not a bn-exp result set)`);
   const info = parseManifestInfo(manifest, path.join(dir, 'manifest.json'));
   if (existsSync(path.join(dir, LOCK))) console.error(`warning: ${dir} is still being written by a bn-exp run; merging the runs it has committed so far`);
+  const finished = typeof (manifest as Record<string, unknown>).finishedAt === 'string';
+  for (const name of [RUNS_CSV, CURVES_CSV]) {
+    if (existsSync(path.join(dir, name)) && readFileSync(path.join(dir, name), 'utf8') === '') {
+      throw new UsageError(`${path.join(dir, name)}: empty (not even a header line); the folder is damaged, so it cannot be merged`);
+    }
+  }
   const files = new Map(
     runKeyedCsvs(dir).map((name) => {
       const file = path.join(dir, name);
       const text = readFileSync(file, 'utf8');
-      // A hard kill can leave a torn last line; it belongs to a run that never committed.
+      // A hard kill can leave a torn last line; it belongs to a run that never committed. A finished folder has none.
       const whole = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+      if (whole !== text && finished) throw new UsageError(`${file}: cut off (its last line has no line end) although the run finished; the folder is damaged`);
       return [name, splitCsv(whole, file)] as const;
     }),
   );
-  return { folder: { dir, info, files }, manifest: manifest as Record<string, unknown> };
+  const folder = { dir, info, files };
+  checkShard(folder, finished);
+  return { folder, manifest: manifest as Record<string, unknown> };
 }
 
 const when = (m: Record<string, unknown>, key: string): string | null => (typeof m[key] === 'string' ? (m[key] as string) : null);

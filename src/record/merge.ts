@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { RawCsv } from './csv-records.js';
 import { experimentMismatch, type ManifestInfo } from './manifest-info.js';
-import { RUNS_CSV } from './results.js';
+import { checkResultRows } from './result-check.js';
+import { CURVES_CSV, RUNS_CSV } from './results.js';
 import { groupByRun } from './run-order.js';
 
 // `bn-exp merge`: the pure half. Shard folders are checked to describe one experiment, each run of the
@@ -35,6 +36,28 @@ export interface MergePlan {
   /** File names to write, runs.csv first. */
   files: string[];
   warnings: string[];
+}
+
+/**
+ * Check one shard folder before anything is merged: runs.csv and curves.csv present, the swept columns
+ * there, and their rows valid (see result-check.ts). Curve rows of runs that never committed are allowed
+ * only in an unfinished folder (`finished` false): they are the rows of the run in flight at a kill.
+ */
+export function checkShard(folder: ShardFolder, finished: boolean): void {
+  const runs = folder.files.get(RUNS_CSV);
+  const curves = folder.files.get(CURVES_CSV);
+  const at = (f: string): string => `${folder.dir}/${f}`;
+  if (runs === undefined) throw new UsageError(`${at(RUNS_CSV)}: missing (not a result set, or it never started)`);
+  if (curves === undefined) throw new UsageError(`${at(CURVES_CSV)}: missing; the folder is damaged, so it cannot be merged`);
+  const absent = folder.info.axes.filter((a) => !runs.columns.includes(a));
+  if (absent.length > 0) throw new UsageError(`${at(RUNS_CSV)}: swept columns missing: ${absent.join(', ')} (the manifest sweeps them)`);
+  checkResultRows(
+    folder.dir,
+    { file: at(RUNS_CSV), columns: runs.columns, rows: runs.records.map((r) => r.cells) },
+    { file: at(CURVES_CSV), columns: curves.columns, rows: curves.records.map((r) => r.cells) },
+    folder.info.axes,
+    { orphansAllowed: !finished },
+  );
 }
 
 /** Columns whose values legitimately differ between two executions of the same run. */
