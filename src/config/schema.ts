@@ -212,7 +212,8 @@ export const ModelSchema = z
     initScale: z.number().positive().optional(),
     batchNorm: z.enum(['off', 'before', 'after']).default('off'),
     bnMomentum: z.number().gt(0).lt(1).default(0.99), // tfjs/Keras convention: moving <- m*moving + (1-m)*batch
-    bnEpsilon: z.number().positive().default(1e-3),
+    // The backends compute in float32: an epsilon below its smallest normal number (1.2e-38) becomes 0 or loses precision.
+    bnEpsilon: z.number().min(2 ** -126, 'at least 1.2e-38 (the smallest normal float32; the backends compute in float32)').default(1e-3),
     dropout: z.number().min(0).lt(1).default(0),
     // BN variants (README "BN variants"). beta / gamma of every BN layer trained (true) or fixed at 0 / 1.
     bnCenter: z.boolean().default(true),
@@ -299,7 +300,11 @@ const SweepValue = z.union([
 
 
 export const ExperimentSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a name made of letters, digits, ".", "_" or "-"'),
+  // The name is a folder name (results/<name>): no "." or "..", no separators, short enough for any filesystem.
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name made of letters, digits, ".", "_" or "-", starting with a letter or digit (it names the results folder)')
+    .max(100, 'at most 100 characters (it names the results folder)'),
   description: z.string().default(''),
   question: z.string().optional(),
   seeds: z.union([z.array(z.number().int()).min(1), posInt]).default(1),

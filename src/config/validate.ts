@@ -176,6 +176,31 @@ const RUN_RULES: RunRule[] = [
   },
 ];
 
+/** Float32 parameters of a run's MLP: inputs -> depth hidden layers of width -> classes (a csv file's sizes are read later). */
+function parameterCount({ data, model }: Sections): number {
+  const inputs = data.kind === 'synthetic' ? data.features : data.kind === 'mnist' ? 784 : 0;
+  const classes = data.kind === 'synthetic' ? data.classes : 10;
+  const w = model.width;
+  return (inputs + 1) * w + (model.depth - 1) * (w + 1) * w + (w + 1) * classes + 4 * model.depth * w;
+}
+
+RUN_RULES.push({
+  name: 'the model fits in memory',
+  check: (run) => {
+    const bytes = parameterCount(run) * 4 * 4;
+    if (bytes <= MAX_MODEL_BYTES) return [];
+    const size = `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+    return [
+      {
+        path: 'model.width',
+        message: `a model of depth ${run.model.depth} and width ${run.model.width} needs about ${size} for its parameters (weights, gradients, optimizer state); at most ${MAX_MODEL_BYTES / 1024 ** 3} GiB fit`,
+        effect: `a model needing about ${size} for its parameters (at most ${MAX_MODEL_BYTES / 1024 ** 3} GiB fit)`,
+        involves: ['model.width', 'model.depth'],
+      },
+    ];
+  },
+});
+
 const CONFIG_RULES: ConfigRule[] = [
   {
     name: 'distinct seeds',
@@ -218,8 +243,33 @@ const CONFIG_RULES: ConfigRule[] = [
   { name: 'every resolved run is valid', check: checkRuns },
 ];
 
+/** Most runs a plan may hold: its run list is held in memory and written to the manifest. */
+export const MAX_RUNS = 1_000_000;
+/** Most parameter memory one model may need (weights, gradients, optimizer state: 4 float32 copies). */
+export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
+
+/** Runs of a config without expanding it: seeds x the product of the sweep's value counts (may exceed 2^53: an estimate). */
+export function countRuns(config: ExperimentConfig): number {
+  const seeds = Array.isArray(config.seeds) ? config.seeds.length : config.seeds;
+  return Object.values(config.sweep).reduce((n, values) => n * values.length, seeds);
+}
+
+const human = (n: number): string => (n >= 1e6 ? n.toExponential(2).replace('e+', 'e') : String(n));
+
 /** Cross-field problems of a config the schema accepted; empty when the config is valid. */
 export function validateExperiment(config: ExperimentConfig): ConfigIssue[] {
+  // Checked first and alone: expanding a 10^9-run plan to check it would take minutes and gigabytes.
+  const runs = countRuns(config);
+  if (runs > MAX_RUNS) {
+    const axes = Object.entries(config.sweep).map(([a, v]) => `${a}: ${v.length}`);
+    const seeds = Array.isArray(config.seeds) ? config.seeds.length : config.seeds;
+    return [
+      {
+        path: Object.keys(config.sweep).length > 0 ? 'sweep' : 'seeds',
+        message: `the plan has ${human(runs)} runs (${[`seeds: ${seeds}`, ...axes].join(' x ')}); at most ${human(MAX_RUNS)} are allowed. Split it into several experiments.`,
+      },
+    ];
+  }
   return dedupe(CONFIG_RULES.flatMap((rule) => rule.check(config)));
 }
 
