@@ -93,7 +93,7 @@ describe('parseExperiment: invalid configs', () => {
     { name: 'duplicate YAML key', text: `${MIN}name: u\n`, path: '', message: 'invalid YAML at line 3, column 1' },
     { name: 'top level is a list', text: '- 1\n', path: '', message: 'expected a mapping; got a list' },
     { name: 'missing name', text: 'train: {epochs: 1}\n', path: 'name', message: 'missing (expected a string)' },
-    { name: 'bad name', text: 'name: a b\ntrain: {epochs: 1}\n', path: 'name', message: `expected a name made of letters, digits, ".", "_" or "-"; got 'a b'` },
+    { name: 'bad name', text: 'name: a b\ntrain: {epochs: 1}\n', path: 'name', message: `expected a name made of letters, digits, ".", "_" or "-", starting with a letter or digit (it names the results folder); got 'a b'` },
     { name: 'unknown top-level key', text: `${MIN}sweeps: {}\n`, path: 'sweeps', message: 'unknown key; did you mean "sweep"?' },
     { name: 'unknown nested key', text: `${MIN}model: {batchNrom: before}\n`, path: 'model.batchNrom', message: 'unknown key; did you mean "batchNorm"?' },
     { name: 'unknown deep key', text: `${MIN}data: {input: {distrib: uniform}}\n`, path: 'data.input.distrib', message: 'did you mean "distribution"?' },
