@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readCsv } from '../record/csv.js';
 import { lockFolder } from '../record/lock.js';
 import { readResultSet, resultsDirOf } from '../record/result-set.js';
-import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV } from '../record/results.js';
+import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV, writeFileAtomic } from '../record/results.js';
 import { buildReport } from '../report/build.js';
 import type { ReportData } from '../report/data.js';
 import { reportHtml } from '../report/html.js';
@@ -68,9 +68,9 @@ export async function writeReport(results: string, opts: ReportOptions = {}): Pr
     written.push(`${base}.svg`);
   }
   const html = path.join(dir, REPORT_HTML);
-  writeFileSync(html, reportHtml(report, (name) => inlineSvg(svgs.get(name) ?? '')));
+  writeFileAtomic(html, reportHtml(report, (name) => inlineSvg(svgs.get(name) ?? '')));
   const md = path.join(dir, REPORT_MD);
-  writeFileSync(md, reportMarkdown(report, (name) => `${FIGURES_DIR}/${name}.svg`));
+  writeFileAtomic(md, reportMarkdown(report, (name) => `${FIGURES_DIR}/${name}.svg`));
   return { html, md, figures: written };
 }
 

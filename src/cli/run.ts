@@ -142,7 +142,9 @@ async function runLocked(
   if (previous !== undefined && todo.length === 0) {
     reorderResults(outDir, mine.map((r) => r.id));
     writeManifestAtomic(outDir, { ...previous, finishedAt: previous.finishedAt ?? new Date().toISOString() });
-    console.log(`${outDir}: all ${mine.length} runs already done; nothing to run.`);
+    // A kill or a full disk after the last run may have left the summaries or the report missing or cut off: redo them.
+    await finishOutputs(outDir, mine.length, opts);
+    console.log(`${outDir}: all ${mine.length} runs already done; nothing to run${mine.length > 0 ? ' (summaries and report rewritten)' : ''}.`);
     return;
   }
 
@@ -203,12 +205,12 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
           ...(await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers, vectorize: ctx.vectorize })),
           shifts: shiftManifest(datas, []),
         };
-  writeManifestAtomic(outDir, manifest);
-
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);
   const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
+  // The writer checks the files' columns before anything is written (a resume after adding probes is refused untouched).
   const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra), { ...shiftFiles, ...probeFiles(plan) });
+  writeManifestAtomic(outDir, manifest);
   const measured: MeasuredShift[][] = [];
   /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
   const record = (result: RunResult): void => {
@@ -287,13 +289,24 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   reorderResults(outDir, mine.map((r) => r.id));
   // After a resume the manifest's shift summary covers the runs of this session (shifts.csv has them all).
   writeManifestAtomic(outDir, { ...manifest, shifts: shiftManifest(datas, measured), finishedAt: new Date().toISOString() });
-  writeSummaries(outDir);
+  if (mine.length === 0) {
+    // An empty shard (more shards than runs) is a normal, successful shard: merge accepts its empty set.
+    console.log(`${outDir}: shard ${shard ? formatShard(shard) : ''} holds none of the ${plan.runs.length} runs; wrote an empty result set.`);
+    return;
+  }
   results.sort((a, b) => a.spec.index - b.spec.index);
   printSummary(plan, results, targets, outDir);
   if (ctx.done > 0 && !opts.quiet) console.log(`(${ctx.done} runs from before the resume are not in this table)`);
+  await finishOutputs(outDir, mine.length, opts);
+  if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
+}
+
+/** The summaries and the report of a complete folder (none for an empty shard: there is nothing to summarize). */
+async function finishOutputs(outDir: string, runs: number, opts: RunOptions): Promise<void> {
+  if (runs === 0) return;
+  writeSummaries(outDir);
   if (opts.report !== false) {
     if (!opts.quiet) console.log('writing the report (figures, report.html, report.md)...');
     await (await import('./report.js')).reportAfterRun(outDir);
   }
-  if (results.length > 0 && results.every((r) => r.status === 'failed')) process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { UsageError } from '../errors.js';
@@ -46,7 +46,14 @@ export function readCsv(path: string): Record<string, string>[] {
   }
 }
 
-/** Write rows as a CSV file (with header) in the given column order. */
+/** Write rows as a CSV file (with header) in the given column order, atomically: a kill or a full disk leaves the old file or none, never a cut-off one. */
 export function writeCsv(path: string, rows: readonly Record<string, CsvValue>[], columns: readonly string[]): void {
-  writeFileSync(path, toCsv(rows, columns, { header: true }));
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, toCsv(rows, columns, { header: true }));
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

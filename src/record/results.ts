@@ -5,8 +5,10 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -29,6 +31,24 @@ export const SHIFTS_CSV = 'shifts.csv';
 export const SHIFT_FEATURES_CSV = 'shift_features.csv';
 /** Files keyed by run_id whose rows are written before the run's runs.csv row. */
 const PER_RUN_CSVS = [CURVES_CSV, LAYERS_CSV, LANDSCAPE_CSV, SHIFTS_CSV, SHIFT_FEATURES_CSV];
+
+/** Files written from the results (summaries, report): stale once the results are replaced. */
+const DERIVED_FILES = ['summary.csv', 'curves_summary.csv', 'report.html', 'report.md'];
+/** The figures folder of the report and of `plot`. */
+const FIGURES = 'figures';
+/** What bn-exp writes into figures/: a figure as SVG, PNG and Vega-Lite spec. */
+const FIGURE_FILE = /\.(svg|png|vl\.json)$/;
+
+/** Remove the figure files of an earlier report (not other files a user put there), and the folder if left empty. */
+function removeFigures(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) if (FIGURE_FILE.test(f)) rmSync(join(dir, f), { force: true });
+  try {
+    rmdirSync(dir);
+  } catch {
+    // other files remain: keep them
+  }
+}
 
 /** An opened results folder; `done` holds the run ids already committed to runs.csv (resume). */
 export interface ResultsDir {
@@ -59,7 +79,8 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
   }
   if (opts.overwrite === true) {
     // Only our own files: --out may point at a folder holding other things.
-    for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS]) rmSync(join(dir, f), { force: true });
+    for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS, ...DERIVED_FILES]) rmSync(join(dir, f), { force: true });
+    removeFigures(join(dir, FIGURES));
     return { dir, done: new Set() };
   }
   return { dir, done: opts.resume === true ? repairForResume(dir) : new Set() };
@@ -104,9 +125,10 @@ export class ResultsWriter {
     this.extraColumns = extra;
     // Every column a writer emits is defined in the registry (kind, range, direction, label).
     for (const c of [...runsColumns, ...curvesColumns, ...Object.values(extra).flat()]) requireColumn(c);
-    for (const [file, columns] of Object.entries(extra)) ensureHeader(join(dir, file), columns);
-    ensureHeader(join(dir, CURVES_CSV), curvesColumns);
-    ensureHeader(join(dir, RUNS_CSV), runsColumns);
+    const files: [string, readonly string[]][] = [...Object.entries(extra), [CURVES_CSV, curvesColumns], [RUNS_CSV, runsColumns]];
+    // Every header is checked before any is written: a refused resume leaves the folder as it was.
+    const missing = files.filter(([file, columns]) => !hasHeader(join(dir, file), columns));
+    for (const [file, columns] of missing) appendSynced(join(dir, file), toCsv([], columns, { header: true }));
   }
 
   /**
@@ -124,16 +146,18 @@ export class ResultsWriter {
   }
 }
 
-function ensureHeader(path: string, columns: readonly string[]): void {
+/** Whether the file starts with this header (false when absent or empty); a different header is refused. */
+function hasHeader(path: string, columns: readonly string[]): boolean {
   const header = toCsv([], columns, { header: true });
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  if (text === '') {
-    appendSynced(path, header);
-  } else if (!text.startsWith(header)) {
+  if (text === '') return false;
+  if (!text.startsWith(header)) {
     throw new UsageError(
-      `${path}: its columns differ from this run's (the config changed?). Use --force to overwrite or --out <dir>.`,
+      `${path}: its columns differ from this run's (the config changed, e.g. probes or eval modes added, or the file is not bn-exp's). ` +
+        `Nothing was written. Use --force to start over or --out <dir>.`,
     );
   }
+  return true;
 }
 
 /** Append text and fsync it, so a later runs.csv row never reaches disk before the rows it commits. */
