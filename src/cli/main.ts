@@ -1,11 +1,12 @@
 import { CommanderError } from 'commander';
 import { constants } from 'node:os';
-import { CheckFailed, ConfigError, Interrupted, UsageError } from '../errors.js';
+import { asFileSystemError, CheckFailed, ConfigError, Interrupted, UsageError } from '../errors.js';
 import { buildProgram } from './commands.js';
 
 /**
  * The one error boundary: maps typed errors to exit codes (0 ok, 1 a failed check or claim, 2 invalid
- * config, usage or input, 3 an internal error (a bug), 128 + signal number when stopped by SIGINT/SIGTERM).
+ * config, usage or input, 3 an internal error (a bug), 128 + signal number when stopped by SIGINT/SIGTERM;
+ * a filesystem that refuses a read or write (disk full, read-only, permissions) exits 1 with one line naming the path).
  * Stacks only for bugs, or for everything with BN_EXP_DEBUG=1.
  */
 async function main(argv: string[]): Promise<void> {
@@ -19,7 +20,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (debug) console.error(err);
-    if (err instanceof ConfigError) {
+    const fsError = asFileSystemError(err);
+    if (fsError !== undefined) {
+      console.error(fsError.message);
+      process.exitCode = 1;
+    } else if (err instanceof ConfigError) {
       console.error(`Invalid experiment config:\n${err.message}`);
       process.exitCode = 2;
     } else if (err instanceof UsageError) {

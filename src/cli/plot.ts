@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean } from '../config/suggest.js';
-import { UsageError } from '../errors.js';
+import { onPath, UsageError } from '../errors.js';
 import { plotSpec, plottableColumns } from '../report/plot-spec.js';
 import { specToSvg, svgToPng } from '../report/render.js';
 import { fileStem } from '../report/labels.js';
@@ -39,7 +39,7 @@ export async function plotCommand(results: string, opts: PlotOptions): Promise<v
   const release = isResultFolder(home) ? lockFolder(home, { create: false }) : () => undefined;
   try {
     mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, ext === '.png' ? svgToPng(svg) : svg);
+    onPath(out, () => writeFileSync(out, ext === '.png' ? svgToPng(svg) : svg));
   } finally {
     release();
   }

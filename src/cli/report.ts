@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { onPath } from '../errors.js';
 import { readCsv } from '../record/csv.js';
 import { lockFolder } from '../record/lock.js';
 import { readResultSet, resultsDirOf } from '../record/result-set.js';
@@ -62,9 +63,9 @@ export async function writeReport(results: string, opts: ReportOptions = {}): Pr
     const svg = await specToSvg(figure.spec);
     svgs.set(figure.name, svg);
     const base = path.join(figDir, figure.name);
-    writeFileSync(`${base}.svg`, svg);
-    writeFileSync(`${base}.png`, svgToPng(svg));
-    writeFileSync(`${base}.vl.json`, `${JSON.stringify(figure.spec, null, 1)}\n`);
+    onPath(`${base}.svg`, () => writeFileSync(`${base}.svg`, svg));
+    onPath(`${base}.png`, () => writeFileSync(`${base}.png`, svgToPng(svg)));
+    onPath(`${base}.vl.json`, () => writeFileSync(`${base}.vl.json`, `${JSON.stringify(figure.spec, null, 1)}\n`));
     written.push(`${base}.svg`);
   }
   const html = path.join(dir, REPORT_HTML);

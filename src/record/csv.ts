@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { UsageError } from '../errors.js';
+import { onPath, UsageError } from '../errors.js';
 
 /** A value toCsv can write: '' for null/undefined, `String(x)` for numbers and booleans. */
 export type CsvValue = string | number | boolean | null | undefined;
@@ -49,11 +49,13 @@ export function readCsv(path: string): Record<string, string>[] {
 /** Write rows as a CSV file (with header) in the given column order, atomically: a kill or a full disk leaves the old file or none, never a cut-off one. */
 export function writeCsv(path: string, rows: readonly Record<string, CsvValue>[], columns: readonly string[]): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, toCsv(rows, columns, { header: true }));
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  onPath(path, () => {
+    try {
+      writeFileSync(tmp, toCsv(rows, columns, { header: true }));
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  });
 }

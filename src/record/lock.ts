@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFi
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { asFileSystemError, UsageError } from '../errors.js';
 
 /** The lock file a writing bn-exp keeps in a results folder, so two processes never write the same files. */
 export const LOCK = '.bn-exp.lock';
@@ -130,7 +130,7 @@ export function lockFolder(dir: string, opts: { create?: boolean } = {}): () => 
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new UsageError(`${dir}: cannot create the results folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw asFileSystemError(err) ?? err;
   }
   const me: Holder = {
     pid: process.pid,

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { UsageError } from '../errors.js';
+import { onPath, UsageError } from '../errors.js';
 import { requireColumn } from './columns.js';
 import { type CsvValue, parseCsv, toCsv } from './csv.js';
 
@@ -72,11 +72,7 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
         `--force to overwrite it, or --resume to continue it.`,
     );
   }
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new UsageError(`${dir}: cannot create the results folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  mkdirSync(dir, { recursive: true }); // a filesystem refusal is a FileSystemError at the CLI boundary (exit 1)
   if (opts.overwrite === true) {
     // Only our own files: --out may point at a folder holding other things.
     for (const f of [MANIFEST, RUNS_CSV, ...PER_RUN_CSVS, ...DERIVED_FILES]) rmSync(join(dir, f), { force: true });
@@ -162,26 +158,35 @@ function hasHeader(path: string, columns: readonly string[]): boolean {
 
 /** Append text and fsync it, so a later runs.csv row never reaches disk before the rows it commits. */
 function appendSynced(path: string, text: string): void {
-  const fd = openSync(path, 'a');
-  try {
-    appendFileSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  onPath(path, () => {
+    const fd = openSync(path, 'a');
+    try {
+      appendFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
 }
 
 /** Replace a file whole: write a temp file in the same folder, fsync it, rename it over. */
 export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeFileSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  onPath(path, () => {
+    try {
+      const fd = openSync(tmp, 'w');
+      try {
+        writeFileSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true }); // no temp file left by a full disk
+      throw err;
+    }
+  });
 }
 
 /** Drop a torn last record (a crash mid-append leaves no final newline). */
