@@ -6,6 +6,17 @@ import { onPath, UsageError } from '../errors.js';
 /** A value toCsv can write: '' for null/undefined, `String(x)` for numbers and booleans. */
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** A cell text a spreadsheet would read as a number (kept as is: `-0.5`, `+1e3`, `-Infinity`). */
+const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?Infinity$|^NaN$/;
+
+/**
+ * A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
+ * return; OWASP "CSV injection") gets a leading `'`, so it is shown as text; numbers are left alone.
+ */
+export function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) && !NUMBER_TEXT.test(text) ? `'${text}` : text;
+}
+
 /**
  * CSV text of `rows` in the given column order: `,` separated, `.` decimals (plain `String(x)`,
  * no locale), `\n` line ends, quotes only where a cell needs them. Missing keys give ''.
@@ -20,6 +31,7 @@ export function toCsv(
     columns: [...columns],
     record_delimiter: 'unix',
     cast: {
+      string: neutralizeFormula,
       number: (x) => String(x),
       boolean: (x) => String(x), // csv-stringify's default writes true as "1", false as ""
     },

@@ -1,17 +1,22 @@
 import { READING_GUIDE } from './reading-guide.js';
 import type { Report, Table } from './section.js';
 
-/** A Markdown table (pipes in cells escaped). */
+/** Text from the config (name, question, values) with HTML markup shown as text: `<script>` must not run in a viewer. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A Markdown table (pipes in cells escaped, HTML shown as text). */
 function mdTable(t: Table): string {
-  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => escapeHtml(c).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(t.header), line(t.header.map(() => '---')), ...t.rows.map(line)].join('\n');
 }
 
 /** report.md: the same sections as the HTML, figures linked as files (`figurePath(name)`). */
 export function reportMarkdown(report: Report, figurePath: (name: string) => string): string {
-  const out: string[] = [`# ${report.name}`, ''];
-  if (report.question) out.push(`**Question:** ${report.question}`, '');
-  if (report.description) out.push(report.description, '');
+  const out: string[] = [`# ${escapeHtml(report.name)}`, ''];
+  if (report.question) out.push(`**Question:** ${escapeHtml(report.question)}`, '');
+  if (report.description) out.push(escapeHtml(report.description), '');
   out.push(report.overview, '');
   for (const s of report.sections) out.push(`- [${s.title}](#${s.id})`);
   out.push('', '<details><summary>How to read this report</summary>', '', ...READING_GUIDE.flatMap((p) => [p, '']), '</details>', '');
