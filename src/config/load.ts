@@ -14,7 +14,11 @@ import { validateExperiment } from './validate.js';
  */
 export function parseExperiment(text: string, file: string, overrides: readonly string[] = []): ExperimentConfig {
   const sets = parseOverrides(overrides);
+  // The YAML parser's duplicate-key check is quadratic in a mapping's keys: count them in the text first.
+  const keyLike = text.match(/:(?=\s)/g)?.length ?? 0;
+  if (keyLike > MAX_KEYS) throw tooManyKeys(file);
   let raw = parseText(text, file);
+  refuseOddShapes(raw, file);
   // An empty file is an empty mapping; a non-mapping top level is left for the schema to report.
   if (raw === null || raw === undefined) raw = {};
   if (isPlainObject(raw)) raw = applyOverrides(raw, sets);
@@ -23,6 +27,32 @@ export function parseExperiment(text: string, file: string, overrides: readonly 
   const issues = validateExperiment(parsed.data);
   if (issues.length > 0) throw new ConfigError(file, issues);
   return parsed.data;
+}
+
+/** Most mapping keys a config may hold: real experiments have dozens; checking far more would take long. */
+export const MAX_KEYS = 5000;
+
+const tooManyKeys = (file: string): ConfigError =>
+  new ConfigError(file, [{ path: '', message: `more than ${MAX_KEYS} keys; an experiment config needs far fewer (split it, or list values in arrays)` }]);
+
+function countKeys(v: unknown, budget: number): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => (n > budget ? n : n + countKeys(x, budget - n)), 0);
+  if (!isPlainObject(v)) return 0;
+  let n = 0;
+  for (const key of Object.keys(v)) {
+    n += 1 + countKeys(v[key], budget - n);
+    if (n > budget) break;
+  }
+  return n;
+}
+
+/** Refuse, before the schema, what it would not report: too many keys, and a `__proto__` sweep key (dropped silently otherwise). */
+function refuseOddShapes(raw: unknown, file: string): void {
+  const keys = countKeys(raw, MAX_KEYS);
+  if (keys > MAX_KEYS) throw tooManyKeys(file);
+  if (isPlainObject(raw) && isPlainObject(raw.sweep) && Object.prototype.hasOwnProperty.call(raw.sweep, '__proto__')) {
+    throw new ConfigError(file, [{ path: 'sweep.__proto__', message: 'not a sweep axis (a dotted path under data, model or train)' }]);
+  }
 }
 
 /** Read and parse an experiment file (YAML, or JSON for `.json`); a missing/unreadable file is a UsageError. */

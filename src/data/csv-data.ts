@@ -55,6 +55,12 @@ export function parseCsvTable(text: string, file: string, cfg: Pick<CsvDataConfi
   const [head, ...body] = records;
   if (head === undefined) throw new DataError('data.path', `${file}: the file is empty (expected a header line and data rows)`);
   const header = head.record;
+  const twice = header.find((c, i) => header.indexOf(c) !== i);
+  if (twice !== undefined) {
+    const cols = header.flatMap((c, i) => (c === twice ? [i + 1] : [])).join(' and ');
+    throw new DataError('data.path', `${file}: column "${twice}" appears twice in the header (columns ${cols}); rename one`);
+  }
+  if (body.length === 0) throw new DataError('data.path', `${file}: no data rows (only a header line)`);
   const labelAt = header.indexOf(cfg.label);
   if (labelAt < 0) {
     throw new DataError('data.label', `${file}: no column "${cfg.label}" in the header${columnHint(cfg.label, header)}`);
@@ -79,17 +85,22 @@ export function parseCsvTable(text: string, file: string, cfg: Pick<CsvDataConfi
         const what = cell === '' ? 'is empty' : `"${cell}" is not a number`;
         throw new DataError('data.path', `${file}: line ${info.lines}, column "${columns[j]}": ${what}`);
       }
+      if (!Number.isFinite(Math.fround(v))) {
+        throw new DataError('data.path', `${file}: line ${info.lines}, column "${columns[j]}": ${cell} is beyond float32 (at most 3.4e38 in size), which the backends compute in; rescale the column`);
+      }
       x[r * f + j] = v;
     });
     const label = record[labelAt] ?? '';
     if (label === '') throw new DataError('data.path', `${file}: line ${info.lines}, column "${cfg.label}": the label is empty`);
     labels.push(label);
   });
-  const distinct = [...new Set(labels)];
-  const numeric = distinct.every((l) => Number.isFinite(Number(l)));
+  // Numeric labels are classes by value: 1, 1.0 and 01 are one class, named "1".
+  const numeric = labels.every((l) => Number.isFinite(Number(l)));
+  const names = numeric ? labels.map((l) => String(Number(l))) : labels;
+  const distinct = [...new Set(names)];
   const classes = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
   const id = new Map(classes.map((c, k) => [c, k]));
-  const y = Int32Array.from(labels, (l) => id.get(l) as number);
+  const y = Int32Array.from(names, (l) => id.get(l) as number);
   return { columns, x, y, n, classes };
 }
 
@@ -103,7 +114,7 @@ function testCounts(y: Int32Array, classes: number, testFraction: number): numbe
 /** The train and test sets of a parsed table: a seeded stratified split, then optional standardization. */
 export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: Split; test: Split } {
   const k = table.classes.length;
-  if (k < 2) throw new DataError('data.label', `${file}: the label column "${table.classes[0] ?? ''}" has a single class; need at least 2`);
+  if (k < 2) throw new DataError('data.label', `${file}: the label column has a single class ("${table.classes[0] ?? ''}") in its ${table.n} data rows; need at least 2`);
   const wantTest = testCounts(table.y, k, cfg.testFraction);
   const nTest = wantTest.reduce((s, v) => s + v, 0);
   const nTrain = table.n - nTest;
