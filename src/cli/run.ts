@@ -12,7 +12,7 @@ import type { MeasuredShift } from '../data/assemble.js';
 import { openData, type DataStore } from '../data/load.js';
 import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../record/shift-columns.js';
 import { Interrupted, UsageError } from '../errors.js';
-import { experimentMismatch, parseManifestInfo } from '../record/manifest-info.js';
+import { dataMismatch, experimentMismatch, parseManifestInfo } from '../record/manifest-info.js';
 import { lockFolder } from '../record/lock.js';
 import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../record/results.js';
 import { reorderResults } from '../record/run-order.js';
@@ -63,12 +63,12 @@ function resumeCommand(argv: readonly string[]): string {
 }
 
 /** With --resume: the folder must hold this experiment, the same shard and (checked later) the same backend. */
-function checkResumable(outDir: string, plan: Plan, shard: Shard | undefined): Record<string, unknown> | undefined {
+function checkResumable(outDir: string, plan: Plan, shard: Shard | undefined, store: DataStore): Record<string, unknown> | undefined {
   const json = readManifest(outDir);
   if (json === undefined) return undefined;
   const info = parseManifestInfo(json, path.join(outDir, 'manifest.json'));
   const current = { name: plan.config.name, axes: plan.axes, runs: plan.runs };
-  const why = experimentMismatch(info, current);
+  const why = experimentMismatch(info, current) ?? dataMismatch(info, { dataFiles: store.fileHashes() });
   if (why !== undefined) {
     throw new UsageError(`${outDir} holds a different experiment (${why}); cannot resume into it. Use --out <dir> or --force.`);
   }
@@ -135,7 +135,7 @@ async function runLocked(
 ): Promise<void> {
   const resume = opts.resume === true;
   const opened = openResults(outDir, { overwrite: opts.force, resume });
-  const previous = resume ? checkResumable(outDir, plan, shard) : undefined;
+  const previous = resume ? checkResumable(outDir, plan, shard, store) : undefined;
   const mine = selectShard(plan.runs, shard);
   const todo = mine.filter((r) => !opened.done.has(r.id));
 
@@ -204,6 +204,7 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
       : {
           ...(await buildManifest(plan, { backend, configPath: ctx.configPath, argv: ctx.argv, shard, workers: executor.workers, vectorize: ctx.vectorize })),
           shifts: shiftManifest(datas, []),
+          dataFiles: ctx.store.fileHashes(),
         };
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);

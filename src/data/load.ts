@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../config/canonical.js';
@@ -22,7 +23,7 @@ import { generateSynthetic } from './synthetic.js';
 
 
 /** Parsed CSV files by the path written in the config. */
-type Tables = Map<string, { file: string; table: CsvTable }>;
+type Tables = Map<string, { file: string; table: CsvTable; sha256: string }>;
 
 const CACHE = 4; // runs are ordered seeds-innermost: only neighbours share data
 
@@ -51,6 +52,11 @@ export class DataStore {
         measure: measureShift(source, target, Rng.derive(seed, 'data', 'measure', rest.name)),
       })),
     );
+  }
+
+  /** SHA-256 of each data file's content, by its `data.path`: part of a result set's identity (manifest `dataFiles`). */
+  fileHashes(): Record<string, string> {
+    return Object.fromEntries([...this.tables].sort(([a], [b]) => a.localeCompare(b)).map(([p, t]) => [p, t.sha256]));
   }
 
   /** The data sizes of a run (from the config for synthetic data, from the loaded data otherwise). */
@@ -140,7 +146,7 @@ export async function openData(plan: Pick<Plan, 'runs'>, configFile: string, cwd
     if (run.data.kind !== 'csv' || tables.has(run.data.path)) continue;
     const { file, text } = await readCsvFile(run.data, configFile, cwd);
     try {
-      tables.set(run.data.path, { file, table: parseCsvTable(text, file, run.data) });
+      tables.set(run.data.path, { file, table: parseCsvTable(text, file, run.data), sha256: createHash('sha256').update(text).digest('hex') });
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       issues.push({ path: e.path, message: e.message });

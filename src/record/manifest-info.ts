@@ -10,6 +10,8 @@ export interface ManifestInfo {
   backend: string;
   /** The shard this folder holds, null for the whole run list. */
   shard: { index: number; count: number } | null;
+  /** SHA-256 of each csv data file's content by data.path (absent in older folders and for synthetic data). */
+  dataFiles?: Record<string, string>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -37,7 +39,16 @@ export function parseManifestInfo(json: unknown, where: string): ManifestInfo {
     runs: (runs as { id: string; index: number }[]).map(({ id, index }) => ({ id, index })),
     backend: typeof backend === 'string' ? backend : 'unknown',
     shard: parsedShard,
+    ...(isObject(json.dataFiles) ? { dataFiles: json.dataFiles as Record<string, string> } : {}),
   };
+}
+
+/** Why two folders were trained on different data file contents, or undefined (pure; folders without hashes are not compared). */
+export function dataMismatch(a: Pick<ManifestInfo, 'dataFiles'>, b: Pick<ManifestInfo, 'dataFiles'>): string | undefined {
+  if (a.dataFiles === undefined || b.dataFiles === undefined) return undefined;
+  const paths = [...new Set([...Object.keys(a.dataFiles), ...Object.keys(b.dataFiles)])].sort();
+  const differ = paths.filter((p) => a.dataFiles![p] !== b.dataFiles![p]);
+  return differ.length === 0 ? undefined : `the content of ${differ.join(', ')} differs (sha256 ${differ.map((p) => `${a.dataFiles![p]?.slice(0, 12) ?? 'none'} vs ${b.dataFiles![p]?.slice(0, 12) ?? 'none'}`).join(', ')})`;
 }
 
 

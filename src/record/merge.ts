@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { RawCsv } from './csv-records.js';
-import { experimentMismatch, type ManifestInfo } from './manifest-info.js';
+import { dataMismatch, experimentMismatch, type ManifestInfo } from './manifest-info.js';
 import { checkResultRows } from './result-check.js';
 import { CURVES_CSV, RUNS_CSV } from './results.js';
 import { groupByRun } from './run-order.js';
@@ -86,7 +86,7 @@ export function planMerge(folders: readonly ShardFolder[]): MergePlan {
   if (first === undefined) throw new UsageError('merge: no folders given');
   const warnings: string[] = [];
   for (const f of folders.slice(1)) {
-    const why = experimentMismatch(first.info, f.info);
+    const why = experimentMismatch(first.info, f.info) ?? dataMismatch(first.info, f.info);
     if (why !== undefined) throw new UsageError(`${f.dir} and ${first.dir} are not shards of one experiment: ${why}.`);
   }
   const backends = [...new Set(folders.map((f) => f.info.backend))];
