@@ -147,7 +147,7 @@ async function benchProbeOverhead(
   let t = 0;
   const timed = async (probe: boolean): Promise<number> => {
     const t0 = performance.now();
-    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, undefined, true)!);
+    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, { step: t, capture: true })!);
     else step(x, y); // wasm runs kernels eagerly: the step's work is done when it returns
     t++;
     return performance.now() - t0;

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
-import { batchNormTrain, linear, softmaxCrossEntropy, type BatchMoments } from './ops.js';
+import { batchNormTrain } from './bn/standard.js';
+import { linear, softmaxCrossEntropy, type BatchMoments } from './ops.js';
 import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 
