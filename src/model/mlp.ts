@@ -6,7 +6,7 @@ import { applyNoise, type LayerNoise } from './bn/noisy.js';
 import { bnVariantOf } from './bn/registry.js';
 import type { BnParams, BnVariant } from './bn/variant.js';
 import { initWeights } from './init.js';
-import { linear, type BatchMoments } from './ops.js';
+import { linear, linearFromData, type BatchMoments } from './ops.js';
 import { trainedParts } from './variants.js';
 
 export type { BnParams } from './bn/variant.js';
@@ -157,11 +157,12 @@ function forward(
   normalize: Normalize,
   matMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
   hooks: TrainForwardHooks = {},
+  firstMatMul = matMul,
 ): tf.Tensor2D {
   const { activation, batchNorm } = mlp.config;
   let h = mlp.inputBn ? normalize(mlp.inputBn, x, -1) : x;
   mlp.hidden.forEach((layer, l) => {
-    let z = matMul(h, layer.w);
+    let z = (l === 0 ? firstMatMul : matMul)(h, layer.w);
     if (layer.b) z = tf.add(z, layer.b) as tf.Tensor2D;
     const noise = hooks.noise?.[l];
     const bn = (t: tf.Tensor2D): tf.Tensor2D => {
@@ -192,7 +193,8 @@ export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks 
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
     return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments });
   };
-  return forward(mlp, x, normalize, linear, hooks);
+  // Layer 1 reads the data itself unless an input BN (whose γ, β need the gradient) comes first.
+  return forward(mlp, x, normalize, linear, hooks, mlp.inputBn ? linear : linearFromData);
 }
 
 /**
