@@ -147,7 +147,7 @@ async function benchProbeOverhead(
   let t = 0;
   const timed = async (probe: boolean): Promise<number> => {
     const t0 = performance.now();
-    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, undefined, true)!);
+    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, { step: t, capture: true })!);
     else step(x, y); // wasm runs kernels eagerly: the step's work is done when it returns
     t++;
     return performance.now() - t0;
@@ -173,7 +173,11 @@ async function benchProbeOverhead(
  * with the normal step, against K models in one stacked step (K x its steps/s). Alternating windows of
  * each, medians, as the probe bench (a noisy shared machine drifts).
  */
-async function benchVectorized(c: Case, k: number, budget: number): Promise<{ separate: number; vectorized: number }> {
+async function benchVectorized(
+  c: Case,
+  k: number,
+  budget: number,
+): Promise<{ separate: number; vectorized: number; kernelsSeparate: number; kernelsVectorized: number }> {
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const train = { optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0 };
   const seeds = Array.from({ length: k }, (_, i) => i);
@@ -194,6 +198,9 @@ async function benchVectorized(c: Case, k: number, budget: number): Promise<{ se
     for (let i = 0; i < n; i++) trainer.step(x3, y3);
     await stacked.out.b.data();
   };
+  // Kernels launched by one model's step, and by one K-model step (reported per model-step).
+  const kernelsSeparate = (await tf.profile(() => void steps[0]!(x, y))).kernels.length;
+  const kernelsVectorized = (await tf.profile(() => trainer.step(x3, y3))).kernels.length;
   // Window length: about budget/10 seconds of the separate steps.
   await separate(3);
   await vectorized(3);
@@ -221,7 +228,7 @@ async function benchVectorized(c: Case, k: number, budget: number): Promise<{ se
   disposeStackedMlp(stacked);
   opts.forEach(disposeOptimizer);
   mlps.forEach(disposeMlp);
-  return { separate: median(sep), vectorized: median(vec) };
+  return { separate: median(sep), vectorized: median(vec), kernelsSeparate, kernelsVectorized };
 }
 
 /** The vectorized bench's small models (dispatch-bound, where batching K models pays). */
@@ -360,12 +367,15 @@ async function main(): Promise<void> {
           steps_per_s_separate: Number(v.separate.toFixed(1)),
           model_steps_per_s_vectorized: Number(v.vectorized.toFixed(1)),
           gain: Number((v.vectorized / v.separate).toFixed(2)),
+          kernels_per_step: v.kernelsSeparate,
+          kernels_per_model_step_vectorized: Number((v.kernelsVectorized / k).toFixed(1)),
         };
         if (values.json) console.log(JSON.stringify(row));
         else
           console.log(
             `d${c.depth} w${c.width} b${c.batch} BN ${c.batchNorm.padEnd(6)} K=${k}: separate ${row.steps_per_s_separate} model steps/s, ` +
-              `vectorized ${row.model_steps_per_s_vectorized}, gain ${row.gain}x`,
+              `vectorized ${row.model_steps_per_s_vectorized}, gain ${row.gain}x; ` +
+              `kernels per model-step ${row.kernels_per_step} -> ${row.kernels_per_model_step_vectorized}`,
           );
       }
     }

@@ -68,31 +68,22 @@ describe('bn-exp CLI', () => {
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
   }, 60_000); // three CLI processes, two of them training: slow on a loaded 2-core machine
 
-  it('--vectorize 4 writes the same rows as --vectorize 1 (runs of a cell differing in seed and learning rate share a step)', () => {
+  it('default flags vectorize (runs of a cell differing in seed and learning rate share a step) and write the bytes of --vectorize 1', () => {
     const grouped = ['--set', 'train.steps=40', '--set', 'train.evalEvery=20', '--set', 'seeds=2', '--set', 'sweep.train.learningRate=[0.1, 0.3]', '--quiet', '--no-report'];
     const one = path.join(tmp(), 'one');
-    const four = path.join(tmp(), 'four');
-    expect(bnExp(['run', quick, '--out', one, '--backend', 'wasm', ...grouped]).code).toBe(0);
-    const r = bnExp(['run', quick, '--out', four, '--backend', 'wasm', '--vectorize', '4', ...grouped]);
+    const auto = path.join(tmp(), 'auto');
+    expect(bnExp(['run', quick, '--out', one, '--backend', 'wasm', '--vectorize', '1', ...grouped]).code).toBe(0);
+    const r = bnExp(['run', quick, '--out', auto, '--backend', 'wasm', ...grouped]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(four, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest.vectorize).toBe(4);
-    const rows = (dir: string, file: string) => parseCsv(readFileSync(path.join(dir, file), 'utf8')).map(({ wall_s: _wall, ...rest }) => rest);
-    const [a, b] = [rows(one, 'curves.csv'), rows(four, 'curves.csv')];
-    expect(b.map((row) => [row.run_id, row.step])).toEqual(a.map((row) => [row.run_id, row.step]));
-    // Bit-identical on wasm in our measurements; the contract is float tolerance.
-    a.forEach((row, i) => {
-      for (const [col, v] of Object.entries(row)) {
-        const w = b[i]![col]!;
-        if (v === w) continue;
-        expect(Math.abs(Number(v) - Number(w)), `${col} of ${row.run_id}@${row.step}`).toBeLessThan(1e-4);
-      }
-    });
-    expect(rows(four, 'runs.csv').map((row) => [row.run_id, row.status, row.steps])).toEqual(
-      rows(one, 'runs.csv').map((row) => [row.run_id, row.status, row.steps]),
-    );
-  }, 60_000);
+    const vectorize = (dir: string) => (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { vectorize: number }).vectorize;
+    expect(vectorize(one)).toBe(1);
+    expect(vectorize(auto)).toBeGreaterThan(1); // 4 runs per (batchNorm, depth) cell can share a step
+    // On wasm a vectorized group does the same float operations in the same order per model as separate runs.
+    expect(readFileSync(path.join(auto, 'curves.csv'), 'utf8')).toBe(readFileSync(path.join(one, 'curves.csv'), 'utf8'));
+    const rows = (dir: string) => parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).map(({ wall_s: _wall, ...rest }) => rest);
+    expect(rows(auto)).toEqual(rows(one));
+  }, 180_000); // two CLI processes training: slow on a loaded 2-core machine
 
   it.each([
     ['malformed YAML', 'name: x\nmodel: [unclosed\n', 'bad.yaml'],

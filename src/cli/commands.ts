@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread with its own tfjs ("auto" = one per core)', '1')
     .option('--shard <i/n>', 'run only the i-th of n round-robin parts of the run list (1-based; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)')
     .option('-r, --resume', 'continue the result set in the output folder: skip runs it already holds', false)
-    .option('--vectorize <K>', 'train up to K runs of one shape (seeds, learning rates, ...) as one batch of models; results equal separate runs within float tolerance', '1')
+    .option('--vectorize <K>', 'train up to K runs of one shape (seeds, learning rates, ...) as one batch of models ("auto": K from the runs and workers; 1: every run alone); results equal separate runs (bit-identical on wasm)', 'auto')
     .option('--no-report', 'do not write report.html, report.md and figures/ at the end')
     .option('--live', 'serve a live view of the sweep on 127.0.0.1 (runs, progress, curves); stays up until Ctrl-C', false)
     .option('--port <n>', 'port of the --live view (default 8765, or any free port when taken)')

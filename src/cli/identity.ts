@@ -25,10 +25,10 @@ export async function identityCommand(configPath: string, opts: { set: string[];
   let report: Awaited<ReturnType<typeof identityReport>> | undefined;
   let n = 0;
   const result = await trainRun(spec, dataset, {
-    onTrained: async (mlp, sets) => {
+    onTrained: async (mlp, sets, lastStep) => {
       const test = sets.find((s) => s.name === 'test')!;
       n = test.n;
-      report = await identityReport(mlp, test);
+      report = await identityReport(mlp, test, lastStep);
     },
   });
   if (!report) throw new Error(`run ${spec.id} did not finish training (${result.status})`);

@@ -18,7 +18,7 @@ import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CS
 import { reorderResults } from '../record/run-order.js';
 import type { Plan, RunResult, RunSpec } from '../types.js';
 import { type Executor, parseVectorize, parseWorkers, type RunHooks } from '../launch/executor.js';
-import { groupRuns } from '../plan/groups.js';
+import { autoVectorize, groupRuns } from '../plan/groups.js';
 import { buildManifest } from '../record/manifest.js';
 import { Progress } from './progress.js';
 import { LiveState } from './live-state.js';
@@ -41,7 +41,7 @@ export interface RunOptions {
   resume?: boolean;
   /** Write the report at the end (commander's --no-report sets false). */
   report?: boolean;
-  /** Runs per vectorized step (`--vectorize K`, default 1 = every run alone). */
+  /** Runs per vectorized step (`--vectorize K`; default auto, 1 = every run alone). */
   vectorize?: string;
   /** Serve a live view of the folder while the sweep runs (and after, until Ctrl-C). */
   live?: boolean;
@@ -130,7 +130,7 @@ async function runLocked(
   opts: RunOptions,
   shard: Shard | undefined,
   outDir: string,
-  counts: { workersWanted: number; vectorize: number },
+  counts: { workersWanted: number; vectorize: number | 'auto' },
   store: DataStore,
 ): Promise<void> {
   const resume = opts.resume === true;
@@ -158,12 +158,13 @@ async function runLocked(
     live.state.expect(plan.config.name, plan.axes, mine);
     console.log(`live view: ${live.url}  (127.0.0.1 only)`);
   }
-  const groups = groupRuns(todo, counts.vectorize);
+  const vectorize = counts.vectorize === 'auto' ? autoVectorize(todo, counts.workersWanted) : counts.vectorize;
+  const groups = groupRuns(todo, vectorize);
   const workers = Math.max(1, Math.min(counts.workersWanted, groups.length));
   let completed = false;
   const executor: Executor = (await import('../launch/pool.js')).poolExecutor(workers, undefined, { configFile: configPath, cwd: process.cwd() });
   try {
-    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize: counts.vectorize, live: live?.state };
+    const ctx = { plan, configPath, opts, shard, outDir, mine, todo, done: opened.done.size, previous, argv: process.argv.slice(2), store, groups, vectorize, live: live?.state };
     await sweep(executor, ctx);
     completed = true;
   } finally {

@@ -41,10 +41,13 @@ export function parseWorkers(text: string | undefined, cores = os.availableParal
   return Number(text);
 }
 
-/** `--vectorize`: runs per vectorized step, a positive integer (default 1: every run trains alone). */
-export function parseVectorize(text: string | undefined): number {
-  if (text === undefined) return 1;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--vectorize ${text}: expected a positive integer`);
+/**
+ * `--vectorize`: runs per vectorized step, a positive integer (1: every run trains alone), or `auto` (the
+ * default: plan/groups.ts autoVectorize picks K from the runs and the workers).
+ */
+export function parseVectorize(text: string | undefined): number | 'auto' {
+  if (text === undefined || text === 'auto') return 'auto';
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--vectorize ${text}: expected a positive integer or "auto"`);
   return Number(text);
 }
 

@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
 import type { Rng } from '../stats/rng.js';
+import { batchNormGhost } from './bn/ghost.js';
+import { applyNoise, type LayerNoise } from './bn/noisy.js';
+import { bnVariantOf } from './bn/registry.js';
+import type { BnParams, BnVariant } from './bn/variant.js';
 import { initWeights } from './init.js';
-import { batchNormGhost, batchNormTrain, batchRenormTrain, linear, type BatchMoments, type RenormLimits } from './ops.js';
-import { renormLimits, renormOf, trainedParts } from './variants.js';
+import { linear, linearFromData, type BatchMoments } from './ops.js';
+import { trainedParts } from './variants.js';
 
-/** A BN layer's parameters and moving statistics (γ, β frozen at 1, 0 when bnScale / bnCenter is off). */
-export interface BnParams {
-  gamma: tf.Variable<tf.Rank.R1>;
-  beta: tf.Variable<tf.Rank.R1>;
-  movingMean: tf.Variable<tf.Rank.R1>;
-  movingVar: tf.Variable<tf.Rank.R1>;
-}
+export type { BnParams } from './bn/variant.js';
+export type { LayerNoise } from './bn/noisy.js';
 
 /** One hidden layer: z = h·W (+ b), BN before or after the activation, dropout after. */
 export interface HiddenLayer {
@@ -28,14 +27,8 @@ export interface Mlp {
   out: { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> };
   /** BN on the raw inputs (model.inputBatchNorm). */
   inputBn?: BnParams;
-  /** Batch Renormalization's clipping limits for the current step (set by the loop from the schedule). */
-  renormLimits?: RenormLimits;
-}
-
-/** Noisy-BN noise of one hidden layer for one step: a <- scale·a + shift, both [rows, width]. */
-export interface LayerNoise {
-  scale: tf.Tensor2D;
-  shift: tf.Tensor2D;
+  /** How every BN layer of the model trains and updates its moving statistics (bn/registry.ts). */
+  bn: BnVariant;
 }
 
 /** What a forward pass in training mode can hand to its caller besides the logits. */
@@ -59,6 +52,8 @@ export interface TrainForwardHooks {
    * training does with one batch per chunk (the BN-noise probe); rows must be a multiple of it.
    */
   chunkRows?: number;
+  /** The optimizer step this pass belongs to (0-based): BN variants with a schedule (Batch Renorm) need it. */
+  step?: number;
 }
 
 /** BN statistics to use instead of the moving averages (population, AdaBN): per hidden layer and input. */
@@ -100,10 +95,8 @@ export function buildMlp(config: ModelConfig, features: number, classes: number,
     w: newVariable(tf.tensor2d(initWeights(outInit, fanIn, classes, rng), [fanIn, classes]), parts.output),
     b: newVariable(tf.zeros([classes]) as tf.Tensor1D, parts.output),
   };
-  const mlp: Mlp = { config, hidden, out };
+  const mlp: Mlp = { config, hidden, out, bn: bnVariantOf(config) };
   if (config.inputBatchNorm) mlp.inputBn = bnParams(features); // no random draws: init is unchanged
-  const renorm = renormOf(config);
-  if (renorm) mlp.renormLimits = renormLimits(renorm, 0);
   return mlp;
 }
 
@@ -164,11 +157,12 @@ function forward(
   normalize: Normalize,
   matMul: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
   hooks: TrainForwardHooks = {},
+  firstMatMul = matMul,
 ): tf.Tensor2D {
   const { activation, batchNorm } = mlp.config;
   let h = mlp.inputBn ? normalize(mlp.inputBn, x, -1) : x;
   mlp.hidden.forEach((layer, l) => {
-    let z = matMul(h, layer.w);
+    let z = (l === 0 ? firstMatMul : matMul)(h, layer.w);
     if (layer.b) z = tf.add(z, layer.b) as tf.Tensor2D;
     const noise = hooks.noise?.[l];
     const bn = (t: tf.Tensor2D): tf.Tensor2D => {
@@ -176,7 +170,7 @@ function forward(
       return normalize(layer.bn!, t, l);
     };
     // Noisy BN: on the BN output; without BN (the control), on the pre-activation.
-    const noisy = (t: tf.Tensor2D): tf.Tensor2D => (noise ? (tf.add(tf.mul(t, noise.scale), noise.shift) as tf.Tensor2D) : t);
+    const noisy = (t: tf.Tensor2D): tf.Tensor2D => applyNoise(t, noise);
     if (batchNorm === 'before') z = bn(z);
     if (batchNorm !== 'after') z = noisy(z);
     hooks.onPreActivation?.(l, z);
@@ -189,29 +183,18 @@ function forward(
 }
 
 /**
- * Forward pass in training mode: BN uses batch statistics (per ghost batch with ghostBatchSize; Batch
- * Renormalization's r, d with batchRenorm), moving averages untouched here.
+ * Forward pass in training mode: BN uses batch statistics the way the model's BN variant does (per ghost
+ * batch, Batch Renormalization's r, d at `hooks.step`, ...), moving averages untouched here.
  */
 export function forwardTrain(mlp: Mlp, x: tf.Tensor2D, hooks: TrainForwardHooks = {}): tf.Tensor2D {
-  const { bnEpsilon, ghostBatchSize } = mlp.config;
-  const limits = mlp.renormLimits;
+  const { step, wholeBatch, chunkRows } = hooks;
   const normalize: Normalize = (bn, t, l) => {
     const onMoments =
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
-    const chunk = hooks.chunkRows;
-    if (chunk !== undefined && limits) {
-      // Forward only (no gradient is taken through the BN-noise probe): one Batch Renorm call per chunk.
-      const parts = tf.split(t, t.shape[0] / chunk, 0) as tf.Tensor2D[];
-      return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, bnEpsilon, limits)), 0);
-    }
-    if (chunk !== undefined) return batchNormGhost(t, bn.gamma, bn.beta, bnEpsilon, chunk);
-    if (limits) return batchRenormTrain(t, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, bnEpsilon, limits, onMoments);
-    if (ghostBatchSize !== undefined && !hooks.wholeBatch && ghostBatchSize < t.shape[0]) {
-      return batchNormGhost(t, bn.gamma, bn.beta, bnEpsilon, ghostBatchSize, onMoments);
-    }
-    return batchNormTrain(t, bn.gamma, bn.beta, bnEpsilon, onMoments);
+    return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments });
   };
-  return forward(mlp, x, normalize, linear, hooks);
+  // Layer 1 reads the data itself unless an input BN (whose γ, β need the gradient) comes first.
+  return forward(mlp, x, normalize, linear, hooks, mlp.inputBn ? linear : linearFromData);
 }
 
 /**

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
-import { batchNormTrain, linear, softmaxCrossEntropy, type BatchMoments } from './ops.js';
+import { batchNormTrain } from './bn/standard.js';
+import { linear, linearFromData, softmaxCrossEntropy, type BatchMoments } from './ops.js';
 import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 
@@ -143,6 +144,22 @@ describe.each(['cpu', 'wasm'] as const)('model ops on %s', (backend) => {
     const auto = tf.grads(f((a, b) => tf.matMul(a, b)))([x, w]);
     expect(maxAbsDiff(linear(x, w).dataSync(), tf.matMul(x, w).dataSync())).toBeLessThan(1e-5);
     for (let i = 0; i < 2; i++) expect(maxAbsDiff(ours[i]!.dataSync(), auto[i]!.dataSync())).toBeLessThan(1e-5);
+  });
+
+  it('linearFromData: the same value and dW as linear, bit for bit, and one matMul fewer (no input gradient)', async () => {
+    const rng = Rng.derive(6, 'linear');
+    const x = tf.tensor2d(randn(rng, 9 * 5), [9, 5]);
+    const w = tf.variable(tf.tensor2d(randn(rng, 5 * 3), [5, 3]));
+    const dy = tf.tensor2d(randn(rng, 9 * 3), [9, 3]);
+    const grad = (mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D) => () =>
+      tf.variableGrads(() => tf.sum(tf.mul(dy, mm(x, w))) as tf.Scalar, [w]).grads[w.name]!;
+    expect(Array.from(linearFromData(x, w).dataSync())).toEqual(Array.from(linear(x, w).dataSync()));
+    expect(Array.from(grad(linearFromData)().dataSync())).toEqual(Array.from(grad(linear)().dataSync()));
+    const matMuls = async (mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D) =>
+      (await tf.profile(grad(mm))).kernels.filter((k) => k.name === 'BatchMatMul').length;
+    const [plain, fromData] = [await matMuls(linear), await matMuls(linearFromData)];
+    expect(fromData).toBe(plain - 1);
+    tf.dispose([x, w, dy]);
   });
 
   it('softmax cross-entropy: value and gradient equal autodiff of the plain formula', () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
 import type { Rng } from '../stats/rng.js';
 import { activate, buildMlp, disposeMlp, type BnParams, type Mlp } from './mlp.js';
+import { bnVariantOf } from './bn/registry.js';
 import { stackedBatchNormTrain, stackedLinear, type StackedMoments } from './stacked-ops.js';
 
 /** A BN layer of K models: γ, β and the moving statistics, each [K, 1, W]. */
@@ -59,7 +60,7 @@ export function buildStackedMlp(configs: ModelConfig[], features: number, classe
   const mlps = configs.map((c, k) => buildMlp(c, features, classes, rngs[k]!));
   try {
     const first = mlps[0]!;
-    if (first.inputBn || first.renormLimits) throw new Error('vectorized training supports neither input BN nor batch renorm');
+    if (first.inputBn || first.bn.readsMoving) throw new Error('vectorized training supports neither input BN nor batch renorm');
     const hidden = first.hidden.map((layer, l): StackedLayer => {
       const s: StackedLayer = { w: stackVariable(mlps.map((m) => m.hidden[l]!.w)) };
       if (layer.b) s.b = stackVariable(mlps.map((m) => m.hidden[l]!.b!));
@@ -120,7 +121,7 @@ export function sliceModel(s: StackedMlp, k: number): Mlp {
       ? { bn: { gamma: vec(l.bn.gamma), beta: vec(l.bn.beta), movingMean: vec(l.bn.movingMean), movingVar: vec(l.bn.movingVar) } }
       : {}),
   }));
-  return { config: s.configs[k]!, hidden, out: { w: mat(s.out.w), b: vec(s.out.b) } };
+  return { config: s.configs[k]!, hidden, out: { w: mat(s.out.w), b: vec(s.out.b) }, bn: bnVariantOf(s.configs[k]!) };
 }
 
 /** What a training-mode forward pass of K models can hand back besides the logits. */

@@ -4,9 +4,11 @@ import { ModelSchema, RenormSchema } from '../config/schema.js';
 import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
 import { buildMlp, disposeMlp, trainableVariables } from './mlp.js';
-import { updateMovingStats } from './moving.js';
-import { batchNormGhost, batchNormTrain, batchRenormTrain, type BatchMoments } from './ops.js';
-import { renormLimits } from './variants.js';
+import { batchNormGhost, ghostBn } from './bn/ghost.js';
+import { bnVariantOf } from './bn/registry.js';
+import { batchRenormTrain, renormLimits } from './bn/renorm.js';
+import { batchNormTrain } from './bn/standard.js';
+import type { BatchMoments } from './ops.js';
 import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 
@@ -142,7 +144,8 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
       [0.5, 0.5, 0.5, 0.5, 0.5],
       [4, 3, 2, 1, 0],
     ];
-    tf.tidy(() => updateMovingStats(bn, { mean: tf.tensor2d(stats) as unknown as tf.Tensor1D, variance: tf.tensor2d(vars) as unknown as tf.Tensor1D }, mlp.config));
+    const ghost = ghostBn(mlp.config, 2);
+    tf.tidy(() => ghost.updateMoving(bn, { mean: tf.tensor2d(stats) as unknown as tf.Tensor1D, variance: tf.tensor2d(vars) as unknown as tf.Tensor1D, chunks: 3 }));
     const expMean = [0, 0, 0, 0, 0];
     const expVar = [1, 1, 1, 1, 1];
     for (let c = 0; c < 3; c++) {
@@ -153,8 +156,9 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
     }
     expect(maxAbsDiff(bn.movingMean.dataSync(), expMean)).toBeLessThan(1e-6);
     expect(maxAbsDiff(bn.movingVar.dataSync(), expVar)).toBeLessThan(1e-6);
-    const renorm = { ...mlp.config, batchRenorm: true };
-    tf.tidy(() => updateMovingStats(bn, { mean: tf.tensor1d(stats[0]!), variance: tf.tensor1d(vars[0]!) }, renorm));
+    const renorm = bnVariantOf({ ...mlp.config, batchRenorm: true });
+    expect(renorm.name).toBe('renorm');
+    tf.tidy(() => renorm.updateMoving(bn, { mean: tf.tensor1d(stats[0]!), variance: tf.tensor1d(vars[0]!) }));
     const sigma = expVar.map((v, j) => 0.9 * Math.sqrt(v + 1e-3) + 0.1 * Math.sqrt(vars[0]![j]! + 1e-3));
     expect(maxAbsDiff(bn.movingVar.dataSync(), sigma.map((s) => s * s - 1e-3))).toBeLessThan(1e-5);
     disposeMlp(mlp);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../types.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from '../config/load.js';
-import { groupRuns, vectorGroupKey, vectorIneligibility } from './groups.js';
+import { AUTO_VECTORIZE_MAX, autoVectorize, groupRuns, vectorGroupKey, vectorIneligibility } from './groups.js';
 
 const yaml = `
 name: groups
@@ -72,5 +72,18 @@ describe('groupRuns', () => {
     expect(groups.filter((g) => g.some((r) => r.probes))).toEqual([[mixed[12]], [mixed[13]]]);
     expect(groupRuns(mixed, 1)).toEqual(mixed.map((r) => [r]));
     expect(() => groupRuns(mixed, 0)).toThrow('positive integer');
+  });
+});
+
+describe('autoVectorize', () => {
+  it('takes the largest K that leaves a group per worker, and 1 when nothing can share a step', () => {
+    const all = runs(); // 12 runs in 2 keys of 6 (batchNorm off / before)
+    expect(autoVectorize(all, 1)).toBe(AUTO_VECTORIZE_MAX); // 2 groups of 6
+    expect(groupRuns(all, autoVectorize(all, 1)).map((g) => g.length)).toEqual([6, 6]);
+    const four = autoVectorize(all, 4);
+    expect(groupRuns(all, four).length).toBeGreaterThanOrEqual(4);
+    expect(groupRuns(all, four + 1).length).toBeLessThan(4);
+    expect(autoVectorize(runs(['probes.every=5']), 1)).toBe(1); // probed runs train alone
+    expect(autoVectorize(all.slice(0, 1), 2)).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import type { RunSpec } from '../types.js';
 import { canonicalJson } from '../config/canonical.js';
 
 /*
- * `bn-exp run --vectorize K`: which runs may train as one batch of K models (train/vectorized.ts).
+ * `bn-exp run --vectorize K` (default auto): which runs may train as one batch of K models (train/vectorized.ts).
  * Runs share a step when they agree on everything that sets tensor shapes or control flow and differ
  * only in values that live inside tensors or JS-side streams: the seed (data, init, batch order,
  * dropout), learning rate, momentum, BN momentum, init kind and scale, dropout rate, batch order kind,
@@ -84,4 +84,21 @@ export function groupRuns(specs: RunSpec[], k: number): RunSpec[][] {
     if (group.length === k) open.delete(key);
   }
   return groups;
+}
+
+/** The largest K `--vectorize auto` uses: the measured gain flattens by K = 8 (README Speed). */
+export const AUTO_VECTORIZE_MAX = 8;
+
+/**
+ * `--vectorize auto`: the largest K <= AUTO_VECTORIZE_MAX that still leaves at least one group per worker
+ * (vectorizing must not idle a worker); 1 when no two runs can share a step. Results do not depend on K
+ * (on wasm a group's runs are bit-identical to separate runs), only speed does.
+ */
+export function autoVectorize(specs: RunSpec[], workers: number): number {
+  const wanted = Math.min(Math.max(1, workers), specs.length);
+  for (let k = AUTO_VECTORIZE_MAX; k > 1; k--) {
+    const groups = groupRuns(specs, k);
+    if (groups.length < specs.length && groups.length >= wanted) return k;
+  }
+  return 1;
 }

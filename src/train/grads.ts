@@ -31,8 +31,8 @@ export function paramGroups(mlp: Mlp): ParamGroup[] {
 }
 
 /**
- * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks and noise),
- * without touching BN's moving averages: the gradient a training step would use.
+ * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks and noise,
+ * BN schedules at `step`), without touching BN's moving averages: the gradient a training step would use.
  */
 export function lossAndGrads(
   mlp: Mlp,
@@ -42,8 +42,9 @@ export function lossAndGrads(
   vars: tf.Variable[] = trainableVariables(mlp),
   onMoments?: TrainForwardHooks['onMoments'],
   noise?: TrainForwardHooks['noise'],
+  step?: number,
 ): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
-  const hooks: TrainForwardHooks = { masks };
+  const hooks: TrainForwardHooks = { masks, step };
   if (onMoments) hooks.onMoments = onMoments;
   if (noise) hooks.noise = noise;
   const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(forwardTrain(mlp, x, hooks), onehot), vars);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardBatchStats, forwardInfer, forwardTrain, type Mlp } from '../model/mlp.js';
-import { batchNormTrain } from '../model/ops.js';
+import { batchNormTrain } from '../model/bn/standard.js';
 import type { EvalSet } from './evaluate.js';
 
 /** What `bn-exp identity` shows on a trained network and one evaluation set. */
@@ -15,9 +15,10 @@ export interface IdentityReport {
 /**
  * The identity check (Ioffe & Szegedy Sec. 3) on each BN layer's input on `set` (training mode, the set
  * as one batch), and the batch-of-one check: with test-batch statistics over batches of one row the
- * logits are the same for every input; with the moving statistics they are not.
+ * logits are the same for every input; with the moving statistics they are not. `step` sets the BN
+ * schedules of the training-mode pass (Batch Renorm's limits): the trained model's last step.
  */
-export async function identityReport(mlp: Mlp, set: EvalSet): Promise<IdentityReport> {
+export async function identityReport(mlp: Mlp, set: EvalSet, step = 0): Promise<IdentityReport> {
   const eps = mlp.config.bnEpsilon;
   const names: string[] = [];
   const spreadAndClasses = (logits: tf.Tensor2D): [tf.Scalar, tf.Tensor1D] => [
@@ -31,6 +32,7 @@ export async function identityReport(mlp: Mlp, set: EvalSet): Promise<IdentityRe
       names.push('input');
     }
     forwardTrain(mlp, set.x, {
+      step,
       wholeBatch: true,
       onBnInput: (l, z) => {
         inputs.push(z);

@@ -6,12 +6,11 @@ import { batchOf, epochOrder } from '../data/batching.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
+import { drawNoise, noisyOf } from '../model/bn/noisy.js';
 import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
-import { noisyOf, renormLimits, renormOf } from '../model/variants.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
 import { ModeEvaluator } from './eval-modes.js';
 import { evaluate, type EvalSet } from './evaluate.js';
-import { drawNoise } from './noise.js';
 import { disposeOptimizer, makeOptimizer } from './optimizer.js';
 import { LayerProber } from './probes.js';
 import { makeTrainStep } from './step.js';
@@ -22,8 +21,11 @@ export interface RunHooks {
   onEval?: (record: EvalRecord, totalSteps: number) => void;
   /** Wall clock in seconds (injected for tests). */
   now?: () => number;
-  /** Called with the trained model and the evaluation sets before they are disposed (bn-exp identity). */
-  onTrained?: (mlp: Mlp, sets: EvalSet[]) => Promise<void> | void;
+  /**
+   * Called with the trained model and the evaluation sets before they are disposed (bn-exp identity);
+   * `lastStep` is the index of the last step taken (the BN schedules' state of the trained model).
+   */
+  onTrained?: (mlp: Mlp, sets: EvalSet[], lastStep: number) => Promise<void> | void;
 }
 
 /** The first `limit` rows of a split as an evaluation set on the backend. */
@@ -73,14 +75,12 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const dropoutRng = Rng.derive(spec.seed, 'dropout');
   const noiseRng = Rng.derive(spec.seed, 'noise');
   const noisy = noisyOf(model);
-  const renorm = renormOf(model);
 
   const n = data.train.n;
   const features = data.train.features;
   const batch = train.batchSize;
   const stepsPerEpoch = Math.floor(n / batch); // the last partial batch is dropped (BN needs full batches)
   if (stepsPerEpoch < 1) throw new Error(`the training set has ${n} examples, fewer than train.batchSize (${batch})`);
-  const normBatch = model.ghostBatchSize ?? batch; // rows per BN statistic in training
   const total = totalSteps(train, n);
 
   // The optimizer first: a config it rejects then throws before any tensor of the run exists. Everything
@@ -95,6 +95,8 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   try {
     const mlp = own(buildMlp(model, features, data.classes, initRng), disposeMlp);
     const step = makeTrainStep(mlp, optimizer);
+    const normBatch = mlp.bn.statRows(batch); // rows per BN statistic in training
+    const widths = mlp.hidden.map((l) => l.w.shape[1]);
     let trainSplit = data.train;
     // The whole training set on the backend only for the population statistics of `eval` modes.
     const xTrain = spec.eval ? own(tf.tensor2d(trainSplit.x, [n, features]), (t) => t.dispose()) : undefined;
@@ -109,7 +111,7 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
         ? own(tf.tensor2d(probeSplit.x.subarray(0, probeN * features), [probeN, features]), (t) => t.dispose())
         : undefined;
     const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
-    const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(mlp, rows, noisy, probeNoiseRng) : undefined;
+    const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(widths, rows, noisy, probeNoiseRng) : undefined;
     const prober = spec.probes
       ? new LayerProber(mlp, spec.probes, spec.id, probeX, train.learningRate, normBatch, probeNoise)
       : undefined;
@@ -147,11 +149,11 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
       const xb = tf.tensor2d(rows.x, [batch, features]);
       const yb = tf.tensor2d(oneHot(rows.y, data.classes), [batch, data.classes]);
       const masks = model.dropout > 0 ? dropoutMasks(mlp, batch, dropoutRng) : undefined;
-      const noise = noisy ? drawNoise(mlp, batch, noisy, noiseRng) : undefined;
+      const noise = noisy ? drawNoise(widths, batch, noisy, noiseRng) : undefined;
       try {
-        if (renorm) mlp.renormLimits = renormLimits(renorm, steps);
-        if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, masks, true, noise)!, noise);
-        else step(xb, yb, masks, false, noise);
+        const opts = { step: steps, masks, noise };
+        if (prober?.due(steps)) await prober.probe(steps, xb, yb, masks, () => step(xb, yb, { ...opts, capture: true })!, noise);
+        else step(xb, yb, opts);
       } finally {
         tf.dispose([xb, yb, ...(masks ?? []), ...(noise ?? []).flatMap((z) => [z.scale, z.shift])]);
       }
@@ -161,7 +163,7 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
     const last = curve.at(-1);
     if (modes?.active && !modesEveryEval && last && last.step !== total) Object.assign(last.metrics, await modes.evaluate());
     const gammaSmallFrac = await smallGammaFractionOf(mlp);
-    await hooks.onTrained?.(mlp, evalSets);
+    await hooks.onTrained?.(mlp, evalSets, Math.max(0, steps - 1));
 
     const result: RunResult = { spec, status: diverged ? 'diverged' : 'ok', steps, curve, wallSeconds: now() - started };
     if (gammaSmallFrac !== undefined) result.gammaSmallFrac = gammaSmallFrac;

@@ -112,7 +112,7 @@ export class LayerProber {
       ...mlp.hidden.flatMap((l) => (l.bn ? [l.bn.movingMean, l.bn.movingVar] : [])),
       ...(mlp.inputBn ? [mlp.inputBn.movingMean, mlp.inputBn.movingVar] : []),
     ];
-    const renorm = (ics || landscape) && mlp.renormLimits !== undefined;
+    const renorm = (ics || landscape) && mlp.bn.readsMoving;
     const movingOld = renorm ? snapshot(movingVars) : [];
     const probeX = this.probeX;
     if (cfg.training) {
@@ -130,6 +130,7 @@ export class LayerProber {
     if (cfg.distribution && cfg.set !== 'batch' && probeX) {
       tf.tidy(() => {
         const logits = forwardTrain(mlp, probeX, {
+          step,
           ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[0]) } : {}),
           wholeBatch: true, // the probe set is one batch, also with ghost BN
           onPreActivation: (l, a) => pull.add(`pre${l + 1}`, tf.transpose(a)), // [units, rows]: columns contiguous
@@ -144,6 +145,7 @@ export class LayerProber {
       tf.tidy(() => {
         const xs = noiseRows === probeX.shape[0] ? probeX : tf.slice(probeX, 0, noiseRows);
         forwardTrain(mlp, xs, {
+          step,
           ...(this.probeNoise ? { noise: this.probeNoise(noiseRows) } : {}),
           chunkRows: this.batchSize,
           onBnInput: (l, z) => pull.add(`bn_in${l + 1}`, z),
@@ -183,7 +185,7 @@ export class LayerProber {
           const g = cap.grads[grp.w.name];
           if (!g) return; // a frozen W has no gradient
           for (let v = start[gi]!; v < vars.length; v++) vars[v]!.assign(old[v]!);
-          const gPrime = lossAndGrads(mlp, x, y, masks, [grp.w], undefined, noise).grads[grp.w.name]!;
+          const gPrime = lossAndGrads(mlp, x, y, masks, [grp.w], undefined, noise, step).grads[grp.w.name]!;
           pull.add(`ics_l2${grp.layer}`, norm(tf.sub(g, gPrime)));
           pull.add(`ics_g${grp.layer}`, norm(g));
           pull.add(`ics_gp${grp.layer}`, norm(gPrime));
@@ -198,7 +200,7 @@ export class LayerProber {
         pull.add('land_gnorm', globalNorm(gAll));
         this.etas().forEach((eta, j) => {
           vars.forEach((v, i) => v.assign(tf.sub(old[i]!, tf.mul(gAll[i]!, eta))));
-          const moved = lossAndGrads(mlp, x, y, masks, vars, undefined, noise);
+          const moved = lossAndGrads(mlp, x, y, masks, vars, undefined, noise, step);
           pull.add(`land_loss${j}`, moved.loss);
           pull.add(`land_dg${j}`, globalNorm(vars.map((v, i) => tf.sub(gAll[i]!, moved.grads[v.name]!))));
         });

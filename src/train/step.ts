@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardTrain, trainableVariables, type LayerNoise, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
-import { updateMovingStats } from '../model/moving.js';
 import { softmaxCrossEntropy, type BatchMoments } from '../model/ops.js';
 
 /** What a probed step hands back (kept tensors; the receiver disposes them). */
@@ -15,14 +14,20 @@ export interface StepCapture {
   loss: tf.Scalar;
 }
 
+/** What one step uses besides its batch: its index and its draws from the run's streams. */
+export interface StepOptions {
+  /** The step's index (0-based): BN variants with a schedule (Batch Renorm) follow it. */
+  step?: number;
+  /** Dropout masks per hidden layer (see TrainForwardHooks.masks). */
+  masks?: (tf.Tensor2D | undefined)[];
+  /** Keep the step's gradients, BN moments and pre-activations for the probes. */
+  capture?: boolean;
+  /** Noisy-BN noise per hidden layer. */
+  noise?: (LayerNoise | undefined)[];
+}
+
 /** A compiled training step: forward + closed-form backward + optimizer update + BN moving averages. */
-export type TrainStep = (
-  x: tf.Tensor2D,
-  onehot: tf.Tensor2D,
-  masks?: (tf.Tensor2D | undefined)[],
-  capture?: boolean,
-  noise?: (LayerNoise | undefined)[],
-) => StepCapture | undefined;
+export type TrainStep = (x: tf.Tensor2D, onehot: tf.Tensor2D, opts?: StepOptions) => StepCapture | undefined;
 
 /**
  * Makes the step closure once per run; it allocates nothing that outlives the call and never syncs
@@ -31,11 +36,11 @@ export type TrainStep = (
  */
 export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
   const vars = trainableVariables(mlp);
-  return (x, onehot, masks, capture = false, noise) => {
+  return (x, onehot, { step, masks, capture = false, noise } = {}) => {
     const moments: (BatchMoments | undefined)[] = [];
     let inputMoments: BatchMoments | undefined;
     const pre: tf.Tensor2D[] = [];
-    const hooks: TrainForwardHooks = { masks, onMoments: (l, m) => (moments[l] = m) };
+    const hooks: TrainForwardHooks = { masks, step, onMoments: (l, m) => (moments[l] = m) };
     if (noise) hooks.noise = noise;
     if (mlp.inputBn) hooks.onInputMoments = (m) => (inputMoments = m);
     if (capture) hooks.onPreActivation = (l, a) => (pre[l] = tf.keep(a));
@@ -53,12 +58,11 @@ export function makeTrainStep(mlp: Mlp, optimizer: tf.Optimizer): TrainStep {
         for (const [name, g] of Object.entries(grads)) kept[name] = tf.keep(g);
       }
       optimizer.applyGradients(grads);
-      // tfjs/Keras convention: moving <- momentum·moving + (1 − momentum)·batch (biased batch variance).
       mlp.hidden.forEach((layer, l) => {
         const m = moments[l];
-        if (layer.bn && m) updateMovingStats(layer.bn, m, mlp.config);
+        if (layer.bn && m) mlp.bn.updateMoving(layer.bn, m);
       });
-      if (mlp.inputBn && inputMoments) updateMovingStats(mlp.inputBn, inputMoments, mlp.config);
+      if (mlp.inputBn && inputMoments) mlp.bn.updateMoving(mlp.inputBn, inputMoments);
     });
     if (inputMoments) tf.dispose([inputMoments.mean, inputMoments.variance]);
     if (capture && kept && loss) return { grads: kept, moments, preActivations: pre, loss };

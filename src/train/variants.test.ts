@@ -6,11 +6,11 @@ import { ModelSchema, NoisySchema } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { generateDataset } from '../data/synthetic.js';
+import { drawNoise } from '../model/bn/noisy.js';
 import { buildMlp, disposeMlp, forwardInfer, forwardTrain } from '../model/mlp.js';
 import type { Dataset, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
 import { trainRun } from './loop.js';
-import { drawNoise } from './noise.js';
 import { disposeOptimizer, makeOptimizer } from './optimizer.js';
 import { makeTrainStep } from './step.js';
 
@@ -68,7 +68,7 @@ describe('BN variants in training runs', () => {
     const mlp = buildMlp(ModelSchema.parse({ depth: 1, width: 50, batchNorm: 'before' }), 4, 2, Rng.derive(1, 'init'));
     const cfg = NoisySchema.parse({});
     const rng = Rng.derive(1, 'noise');
-    const steps = [0, 1].map(() => drawNoise(mlp, 40, cfg, rng)[0]!);
+    const steps = [0, 1].map(() => drawNoise([50], 40, cfg, rng)[0]!);
     const means = steps.map((z) => {
       const shift = z.shift.dataSync();
       const scale = z.scale.dataSync();

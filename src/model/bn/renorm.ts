@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { RenormSchema, type ModelConfig, type RenormConfig } from '../../config/schema.js';
+import { custom, type BatchMoments } from '../ops.js';
+import { updateMovingMean } from './ops.js';
+import type { BnVariant } from './variant.js';
+
+/** The clipping limits of Batch Renormalization at one step. */
+export interface RenormLimits {
+  rMax: number;
+  dMax: number;
+}
+
+/** The Batch Renormalization settings of a model (`true` = the defaults), or undefined when off. */
+export function renormOf(model: Pick<ModelConfig, 'batchRenorm'>): RenormConfig | undefined {
+  const r = model.batchRenorm;
+  if (r === false) return undefined;
+  return r === true ? RenormSchema.parse({}) : r;
+}
+
+/**
+ * Renorm clipping limits after `step` steps: rMax = 1 and dMax = 0 during warm-up, then linear ramps to
+ * the configured values over `rampSteps` (Ioffe 2017 relaxes them gradually after ~5k steps).
+ */
+export function renormLimits(cfg: RenormConfig, step: number): RenormLimits {
+  const t = step < cfg.warmupSteps ? 0 : cfg.rampSteps === 0 ? 1 : Math.min(1, (step - cfg.warmupSteps) / cfg.rampSteps);
+  return { rMax: 1 + t * (cfg.rMax - 1), dMax: t * cfg.dMax };
+}
+
+/**
+ * Batch Renormalization in training mode (Ioffe 2017, docs/science.md#bn-variants), with σ = sqrt(var + ε):
+ * r = clip(σ_B/σ_moving, 1/rMax, rMax), d = clip((μ_B − μ_moving)/σ_moving, ±dMax), both treated as
+ * constants (stop-gradient); y = γ(x̂·r + d) + β with x̂ the BN-normalized x. That is BN with scale γr
+ * and shift γd + β, so the backward is batchNormTrain's with γr: dx = γr/σ_B · (dy − mean(dy) −
+ * x̂·mean(dy·x̂)), dγ = Σ dy·(r x̂ + d), dβ = Σ dy. With r = 1, d = 0 it is batchNormTrain.
+ */
+export function batchRenormTrain(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  movingMean: tf.Tensor1D,
+  movingVar: tf.Tensor1D,
+  epsilon: number,
+  limits: RenormLimits,
+  onMoments?: (m: BatchMoments) => void,
+): tf.Tensor2D {
+  const op = custom(([xi, g, b], save) => {
+    const m = xi!.shape[0] as number;
+    const { mean, variance } = tf.moments(xi!, 0);
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const sigma = tf.sqrt(tf.add(movingVar, epsilon));
+    const r = tf.clipByValue(tf.div(tf.sqrt(tf.add(variance, epsilon)), sigma), 1 / limits.rMax, limits.rMax);
+    const d = tf.clipByValue(tf.div(tf.sub(mean, movingMean), sigma), -limits.dMax, limits.dMax);
+    const xhat = tf.mul(tf.sub(xi!, mean), invStd);
+    const gr = tf.mul(g!, r);
+    save([xhat, invStd, gr, r, d]);
+    if (onMoments) onMoments({ mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+    return {
+      value: tf.add(tf.mul(xhat, gr), tf.add(tf.mul(g!, d), b!)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, is, gsc, rr, dd] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const dBeta = tf.sum(dy, 0);
+        const dyx = tf.sum(tf.mul(dy, xh), 0);
+        const dx = tf.mul(tf.mul(gsc, is), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dyx, m)))));
+        return [dx, tf.add(tf.mul(rr, dyx), tf.mul(dd, dBeta)), dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor2D;
+}
+
+/**
+ * Batch Renorm: its limits follow the step index (renormLimits), never state on the model; a call
+ * without a step is an internal error. Moving statistics: Ioffe 2017 keeps a moving σ:
+ * σ <- σ + (1−m)(σ_B − σ) with σ = sqrt(var + ε), stored as movingVar = σ² − ε so inference's
+ * sqrt(movingVar + ε) is that σ.
+ */
+export function renormBn(config: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>, cfg: RenormConfig): BnVariant {
+  const mom = config.bnMomentum;
+  const eps = config.bnEpsilon;
+  return {
+    name: 'renorm',
+    statRows: (batch) => batch,
+    train: (x, bn, { step, chunkRows, onMoments }) => {
+      if (step === undefined) throw new Error('batch renorm: a training-mode pass needs the step index (its limits follow it)');
+      const limits = renormLimits(cfg, step);
+      if (chunkRows !== undefined) {
+        // Forward only (no gradient is taken through the BN-noise probe): one Batch Renorm call per chunk.
+        const parts = tf.split(x, x.shape[0] / chunkRows, 0) as tf.Tensor2D[];
+        return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits)), 0);
+      }
+      return batchRenormTrain(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments);
+    },
+    updateMoving: (bn, m) => {
+      updateMovingMean(bn, m, mom);
+      const sigma = tf.add(
+        tf.mul(tf.sqrt(tf.add(bn.movingVar, eps)), mom),
+        tf.mul(tf.sqrt(tf.add(m.variance, eps)), 1 - mom),
+      );
+      bn.movingVar.assign(tf.sub(tf.square(sigma), eps));
+    },
+    readsMoving: true,
+  };
+}
