@@ -3,7 +3,7 @@
 Not part of `npm test`. Run it on the machine you benchmark bn-exp on:
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install torch
-    /tmp/venv/bin/python bench/pytorch_reference.py [--budget 2] [--json]
+    /tmp/venv/bin/python src/bench/pytorch_reference.py [--budget 2] [--json]
 
 Measures plain eager PyTorch training steps (forward, cross-entropy, backward, SGD update, BN moving
 statistics) of the MLPs bn-exp's bench times: hidden Linear (no bias before BN) -> BatchNorm1d
