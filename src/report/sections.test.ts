@@ -61,7 +61,7 @@ describe('answers', () => {
     );
   });
 
-  it('says when one seed cannot give a CI, and counts diverged runs', () => {
+  it('says when one seed cannot give a CI, and leads with the diverged runs when only one side diverged', () => {
     const d = data([
       run('o0', 0, { [BN]: 'off' }, { final_test_acc: 'NaN' }, 'diverged'),
       run('o1', 1, { [BN]: 'off' }, { final_test_acc: '0.7' }),
@@ -69,14 +69,14 @@ describe('answers', () => {
       run('b1', 1, { [BN]: 'before' }, { final_test_acc: '0.9' }),
     ]);
     expect(section(d, 'final')?.answer).toBe(
-      'Final test accuracy was 90.0% with BN (before) vs 70.0% with no BN (+20.0 pp, no CI from a single seed, 1 paired seed), and 1 of 2 runs with no BN diverged.',
+      '1 of 2 runs with no BN diverged (none of the 2 with BN (before)), and final test accuracy was 90.0% with BN (before) vs 70.0% with no BN (+20.0 pp, no CI from a single seed, 1 paired seed).',
     );
   });
 
   it('says when a side has nothing to compare', () => {
     const d = data([run('o0', 0, { [BN]: 'off' }, { final_test_acc: 'NaN' }, 'diverged'), run('b0', 0, { [BN]: 'before' }, { final_test_acc: '0.8' })]);
     expect(section(d, 'final')?.answer).toBe(
-      'Final test accuracy cannot be compared: no run with no BN has a value for a seed the other side also ran, and 1 of 1 runs with no BN diverged.',
+      '1 of 1 runs with no BN diverged (not the one with BN (before)), and final test accuracy cannot be compared: no run with no BN has a value for a seed the other side also ran.',
     );
   });
 
@@ -92,6 +92,86 @@ describe('answers', () => {
       run('b0', 0, { [BN]: 'before' }, { 'steps_to_test_acc_0.9': '50' }),
     ]);
     expect(section(d, 'speed')?.answer).toBe('Only BN (before) reached 90% test accuracy (at step 50 on average; no BN: 1 of 1 never reached it).');
+  });
+});
+
+describe('headlines chosen by evidence', () => {
+  const D = 'model.depth';
+  // Five depths in plan order 1..5; BN minus no BN in final test accuracy per seed (0, 1, 2):
+  // depth 1: +0.01 +0.02 +0.03 (d = 0.02 / 0.01 = 2); depths 2-4: +0.001 +0.002 +0.003 (d = 0.2);
+  // depth 5: +0.10 +0.11 +0.12 (d = 11): the largest standardized effect, last in plan order.
+  const shift: Record<string, number> = { '1': 0.01, '2': 0.001, '3': 0.001, '4': 0.001, '5': 0.1 };
+  const step: Record<string, number> = { '1': 0.01, '2': 0.001, '3': 0.001, '4': 0.001, '5': 0.01 };
+  const runs = Object.keys(shift).flatMap((depth) =>
+    ['off', 'before'].flatMap((bn) =>
+      [0, 1, 2].map((seed) => {
+        const acc = 0.5 + seed * 0.01 + (bn === 'before' ? shift[depth]! + seed * step[depth]! : 0);
+        return run(`${bn}${depth}${seed}`, seed, { [D]: depth, [BN]: bn }, { final_test_acc: String(acc) });
+      }),
+    ),
+  );
+  const d = data(runs, { axes: [D, BN] });
+
+  it('names the cell with the largest standardized effect first, not the first cell in plan order', () => {
+    const answer = section(d, 'final')!.answer;
+    expect(answer).toMatch(/^At depth=5, final test accuracy was .* \(\+11\.0 pp, /);
+    expect(answer.indexOf('at depth=1,')).toBeGreaterThan(0); // the second largest comes next
+    expect(answer).toMatch(/; 1 more comparison, with a smaller difference, is in the table\.$/);
+  });
+
+  it('puts a cell where one arm diverged and the other did not before any larger difference of means', () => {
+    const withDiverged = runs.map((r) => (r[D] === '3' && r[BN] === 'off' && r.seed === '2' ? { ...r, status: 'diverged', final_test_acc: 'NaN' } : r));
+    const answer = section(data(withDiverged, { axes: [D, BN] }), 'final')!.answer;
+    expect(answer).toMatch(/^At depth=3, 1 of 3 runs with no BN diverged \(none of the 3 with BN \(before\)\), and final test accuracy was /);
+    expect(answer).toMatch(/; at depth=5, final test accuracy/);
+  });
+});
+
+describe('report.contrast', () => {
+  const DR = 'model.dropout';
+  // Final test accuracy: off@0 = 0.80 + 0.01 s, before@0 = off@0 + 0.02; off@0.5 = 0.78 + 0.01 s,
+  // before@0.5 = off@0.5 + 0.02 + dd_s with dd = -0.04, -0.03, -0.05 for seeds 0, 1, 2.
+  const dd = [-0.04, -0.03, -0.05];
+  const rows = (seeds: number[]): Row[] =>
+    ['off', 'before'].flatMap((bn) =>
+      ['0', '0.5'].flatMap((dr) =>
+        seeds.map((seed) => {
+          const base = (dr === '0' ? 0.8 : 0.78) + 0.01 * seed;
+          const acc = bn === 'off' ? base : base + 0.02 + (dr === '0.5' ? dd[seed]! : 0);
+          return run(`${bn}${dr}${seed}`, seed, { [BN]: bn, [DR]: dr }, { final_test_acc: String(acc) });
+        }),
+      ),
+    );
+  const interaction = { report: { contrast: { of: { [BN]: ['off', 'before'] }, by: { [DR]: [0, 0.5] } } } };
+
+  it('leads with the difference of differences and its CI paired by seed', () => {
+    // dd mean -0.04, sd 0.01, se 0.01/sqrt(3); t(0.975, 2) = 4.303 -> -0.04 -+ 0.0248: -6.5 pp to -1.5 pp.
+    const answer = section(data(rows([0, 1, 2]), { axes: [BN, DR], config: interaction }), 'final')!.answer;
+    expect(answer).toMatch(
+      /^The effect of BN \(before\) vs no BN on final test accuracy was -2\.0 pp at dropout=0\.5 and \+2\.0 pp at dropout=0, a difference of differences of -4\.0 pp \(95% CI -6\.5 pp to -1\.5 pp, 3 paired seeds\); /,
+    );
+  });
+
+  it('gives no CI from fewer than 3 seeds and says so', () => {
+    const answer = section(data(rows([0, 1]), { axes: [BN, DR], config: interaction }), 'final')!.answer;
+    // seeds 0, 1: dd -0.04, -0.03 -> mean -3.5 pp
+    expect(answer).toMatch(/^The effect of BN \(before\) vs no BN on final test accuracy was .*, a difference of differences of -3\.5 pp \(not enough seeds for a CI, 2 paired seeds\); /);
+  });
+
+  it('without report.contrast the headline has no interaction', () => {
+    expect(section(data(rows([0, 1, 2]), { axes: [BN, DR] }), 'final')!.answer).not.toContain('difference of differences');
+  });
+
+  it('reports only the named levels, B against A, and colours the figures by that axis', () => {
+    const three = ['off', 'before', 'after'].flatMap((bn, i) =>
+      [0, 1].map((seed) => run(`${bn}${seed}`, seed, { [BN]: bn }, { final_test_acc: String(0.7 + 0.1 * i + 0.01 * seed * (i + 1)) })),
+    );
+    const plain = section(data(three), 'final')!.answer;
+    expect(plain).toContain('with BN (after) vs 70.5% with no BN');
+    const named = section(data(three, { config: { report: { contrast: { [BN]: ['before', 'after'] } } } }), 'final')!;
+    // after - before = 0.10, 0.11: mean +10.5 pp, se 0.005, t(0.975, 1) = 12.706 -> +4.1 pp to +16.9 pp; the only comparison named
+    expect(named.answer).toBe('Final test accuracy was 91.5% with BN (after) vs 81.0% with BN (before) (+10.5 pp, 95% CI +4.1 pp to +16.9 pp, 2 paired seeds).');
+    expect(JSON.stringify(named.figures[0]!.spec)).toContain('"BN (before)","BN (after)","no BN"');
   });
 });
 

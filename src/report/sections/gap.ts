@@ -2,6 +2,7 @@ import { compareMetric } from '../../analysis/compare.js';
 import { MAX_CLAUSES, seedsText, statusClause } from '../clauses.js';
 import { activeAxes, type Contrast, contrastGroups, contrastOf, hasValues, type Layout, levelsOf, type ReportData } from '../data.js';
 import { fmtDiff, fmtDiffCi, sentence } from '../format.js';
+import { rankByEvidence } from '../evidence.js';
 import { cellPhrase } from '../labels.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
@@ -26,7 +27,7 @@ export function gapSection(data: ReportData): Section | undefined {
   const small = levels[0]!;
   const large = levels[levels.length - 1]!;
   const batch: Contrast = { axis: BATCH_AXIS, ref: small, levels };
-  const groups = contrastGroups(data, batch).filter((g) => g.level === large);
+  const groups = rankByEvidence(contrastGroups(data, batch).filter((g) => g.level === large), metric, data.runs, data.axes);
   const others = active.filter((a) => a !== BATCH_AXIS);
   const clauses = groups.slice(0, MAX_CLAUSES).map((g) => {
     const { test: t } = compareMetric(g, metric);
@@ -40,7 +41,7 @@ export function gapSection(data: ReportData): Section | undefined {
       `(${fmtDiff(metric, t.diff)}, ${ci}, ${seedsText(t.kind, t.nA, t.nB)})${status ? `, and ${status}` : ''}`
     );
   });
-  if (groups.length > MAX_CLAUSES) clauses.push(`${groups.length - MAX_CLAUSES} more cells are in the table`);
+  if (groups.length > MAX_CLAUSES) clauses.push(`${groups.length - MAX_CLAUSES} more cells, with smaller changes, are in the table`);
   return {
     id: 'gap',
     title: 'Generalization gap vs batch size',
