@@ -175,6 +175,78 @@ describe('report.contrast', () => {
   });
 });
 
+describe('captions true of the data shown', () => {
+  const B = 'train.batchSize';
+  // Gap per cell: batch 16 -> 0.02 + 0.01 seed; batch 256 -> `large` (per BN level) + 0.02 seed.
+  const gapRuns = (steps: (m: number) => number, large: Record<string, number>): Row[] =>
+    [16, 256].flatMap((m) =>
+      ['off', 'before'].flatMap((bn) =>
+        [0, 1].map((seed) =>
+          run(`${bn}${m}${seed}`, seed, { [BN]: bn, [B]: String(m) }, {
+            generalization_gap: String(m === 16 ? 0.02 + seed * 0.01 : large[bn]! + seed * 0.02),
+            final_test_acc: '0.8',
+            steps: String(steps(m)),
+          }),
+        ),
+      ),
+    );
+  const gap = (runs: Row[]): Section => section(data(runs, { axes: [BN, B] }), 'gap')!;
+
+  it('gap: equal steps -> the caption and the answer say the large batch saw more data, and no Keskar reading', () => {
+    const s = gap(gapRuns(() => 100, { off: 0.1, before: 0.1 }));
+    const caption = s.figures[0]!.caption;
+    expect(caption).toContain('did not see the same data: batch 256 saw 16x as many training examples as batch 16 (100 vs 100 steps at batch 256 and 16)');
+    expect(caption).toContain('these runs cannot show it');
+    expect(caption).not.toContain('compared cell: the large-batch generalization gap');
+    expect(s.answer).toMatch(/; batch 256 saw 16x as many training examples as batch 16 .*, so this is not an equal-epoch comparison\.$/);
+  });
+
+  it('gap: equal epochs and a gap that grew in every cell -> the large-batch gap reading', () => {
+    // 1600 steps x 16 = 100 steps x 256 examples
+    const s = gap(gapRuns((m) => 25600 / m, { off: 0.1, before: 0.1 }));
+    expect(s.figures[0]!.caption).toContain('Every batch size saw the same data (equal epochs), and the gap grew from batch 16 to 256 in every compared cell: the large-batch generalization gap (Keskar et al. 2017).');
+    expect(s.answer).not.toContain('training examples');
+  });
+
+  it('gap: equal epochs but a gap that shrank in one cell -> no large-batch reading', () => {
+    // BN: 0.02, 0.03 at batch 16 vs 0.0, 0.02 at batch 256: shrank
+    const s = gap(gapRuns((m) => 25600 / m, { off: 0.1, before: 0 }));
+    expect(s.figures[0]!.caption).toContain('the gap grew from batch 16 to 256 in only 1 of 2 compared cells: these runs do not show a consistent large-batch generalization gap');
+  });
+
+  it('gap: sentence, table and caption agree on the unit (percentage points; the figure says it plots fractions)', () => {
+    const s = gap(gapRuns(() => 100, { off: 0.1, before: 0.1 }));
+    expect(s.answer).toContain('from +2.5 pp at batch 16 to +11.0 pp at batch 256');
+    // the table's gap cell for BN off at batch 16: mean 0.025 -> +2.5 pp
+    expect(s.table!.rows.find((r) => r[0] === 'off' && r[1] === '16')![5]).toMatch(/^\+2\.5 pp \[.* pp, .* pp\] \(n=2\)$/);
+    expect(s.figures[0]!.caption).toContain('The figure plots it as a fraction (0.01 = 1 pp); the sentence and the table give it in percentage points (pp).');
+  });
+
+  // Shifted sets s1..sK: accuracy 0.9 - 0.02 k (drop 0.02 k), MMD² 0.01 k (same order as the drop), mean change
+  // in another order, std ratio 1 everywhere (no change), as shifts.csv would hold them for each run.
+  const MEAN_CHANGE = [0.5, 0.1, 0.4, 0.2, 0.3, 0.6];
+  function shiftData(k: number): ReportData {
+    const sets = Array.from({ length: k }, (_, i) => i + 1);
+    const runs = [0, 1].map((seed) => run(`r${seed}`, seed, {}, Object.fromEntries([['final_test_acc', '0.9'], ...sets.map((j) => [`final_s${j}_acc`, String(0.9 - 0.02 * j)])])));
+    const shifts = runs.flatMap((r) =>
+      sets.map((j) => ({ run_id: r.run_id!, shift: `s${j}`, family: 'covariate', mmd2: String(0.01 * j), mean_change_avg: String(MEAN_CHANGE[j - 1]), std_ratio_avg: '1', shape_w1: '0.1' })),
+    );
+    return data(runs, { axes: [], shifts });
+  }
+
+  it('shifts: relates the drop to each measured shift size with Spearman rho, n and p', () => {
+    const s = section(shiftData(6), 'shifts')!;
+    // MMD² ranks equal the drop's ranks: rho = 1; exact p = 2 / 6! = 0.0028 (the identity and the reverse order)
+    expect(s.answer).toContain('the drop followed MMD² most closely (Spearman rho = +1, n = 6, p = 0.0028: larger shifts cost more accuracy, strongly)');
+    expect(s.notes.join(' ')).toContain('std change |log std ratio|: n = 6: no spread in the size or the drop');
+    expect(s.figures[0]!.caption).not.toContain('see shifts.csv');
+  });
+
+  it('shifts: with fewer than 5 shifted sets it says they are too few to tell', () => {
+    expect(section(shiftData(4), 'shifts')!.answer).toContain('(only 4 shifted sets: too few to tell)');
+  });
+});
+
 describe('sections from optional data', () => {
   it('has only the sections its data can answer', () => {
     expect(buildReport(SPEED).sections.map((s) => s.id)).toEqual(['speed', 'final']);
