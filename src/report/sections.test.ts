@@ -222,6 +222,37 @@ describe('captions true of the data shown', () => {
     expect(s.figures[0]!.caption).toContain('The figure plots it as a fraction (0.01 = 1 pp); the sentence and the table give it in percentage points (pp).');
   });
 
+  // AdaBN on a shifted set: test 0.9, shifted (moving statistics) 0.6; no-BN runs score the same in every mode.
+  function adabnData(adabn: number[]): ReportData {
+    const runs = [
+      ...adabn.map((x, seed) =>
+        run(`b${seed}`, seed, { [BN]: 'before' }, { final_test_acc: '0.9', final_shifted_acc: '0.6', 'final_shifted_acc@adabn': String(x), 'final_test_acc@adabn': '0.9' }),
+      ),
+      ...adabn.map((_, seed) =>
+        run(`o${seed}`, seed, { [BN]: 'off' }, { final_test_acc: '0.8', final_shifted_acc: '0.5', 'final_shifted_acc@adabn': '0.5', 'final_test_acc@adabn': '0.8' }),
+      ),
+    ];
+    return data(runs);
+  }
+
+  it('modes: "AdaBN restored" only when the whole CI of its gain is above 0', () => {
+    // gains 0.25, 0.26, 0.24 (mean 25.0 pp) of a 30.0 pp cost
+    const met = section(adabnData([0.85, 0.86, 0.84]), 'modes')!;
+    expect(met.answer).toContain('AdaBN restored 25.0 pp of the 30.0 pp the shift cost on shifted (BN (before)) (95% CI');
+    expect(met.figures[0]!.caption).toContain('AdaBN (statistics re-estimated on each evaluation set) restored accuracy lost to the shift on shifted');
+    // gains +0.01, -0.01, 0: mean 0, sd 0.01, se 0.00577, t(0.975, 2) = 4.303 -> -2.5 pp to +2.5 pp: the CI holds 0
+    const not = section(adabnData([0.61, 0.59, 0.6]), 'modes')!;
+    expect(not.answer).toContain('AdaBN did not measurably change the accuracy on shifted (BN (before)): 0.0 pp vs the moving statistics (95% CI -2.5 pp to +2.5 pp, paired within 3 runs)');
+    expect(not.answer).not.toContain('restored');
+    expect(not.figures[0]!.caption).not.toContain('restored');
+  });
+
+  it('modes: "every mode gives the same network without BN" only when the no-BN runs show it', () => {
+    expect(section(adabnData([0.85, 0.86, 0.84]), 'modes')!.figures[0]!.caption).toContain('in the no-BN runs every mode scored exactly the default');
+    const only = data(adabnData([0.85, 0.86, 0.84]).runs.filter((r) => r[BN] === 'before'));
+    expect(section(only, 'modes')!.figures[0]!.caption).not.toContain('Without BN');
+  });
+
   // Shifted sets s1..sK: accuracy 0.9 - 0.02 k (drop 0.02 k), MMD² 0.01 k (same order as the drop), mean change
   // in another order, std ratio 1 everywhere (no change), as shifts.csv would hold them for each run.
   const MEAN_CHANGE = [0.5, 0.1, 0.4, 0.2, 0.3, 0.6];
