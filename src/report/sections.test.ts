@@ -274,7 +274,7 @@ describe('captions true of the data shown', () => {
   });
 
   it('shifts: with fewer than 5 shifted sets it says they are too few to tell', () => {
-    expect(section(shiftData(4), 'shifts')!.answer).toContain('(only 4 shifted sets: too few to tell)');
+    expect(section(shiftData(4), 'shifts')!.answer).toContain('(only 4 points (cell and shifted set): too few to tell)');
   });
 });
 

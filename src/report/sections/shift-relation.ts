@@ -2,7 +2,7 @@ import { type CsvRow, groupCells, num, okRuns } from '../../analysis/cells.js';
 import { mean } from '../../stats/describe.js';
 import { type RankCorrelation, spearman } from '../../stats/spearman.js';
 import { type Contrast, type ReportData, seriesOf } from '../data.js';
-import { sig } from '../format.js';
+import { plural, sig } from '../format.js';
 
 // Does the damage follow the measured size of the shift? Per series (a contrast level, e.g. no BN / BN),
 // every (cell, shifted set) is one point: its accuracy drop from the clean test set against each measured
@@ -64,7 +64,7 @@ export function shiftRelations(data: ReportData, splits: readonly string[], cont
 
 /** `Spearman rho = +0.82, n = 11, p = 0.002: larger shifts cost more accuracy, strongly`, honest about small n and weak evidence. */
 export function relationText(r: RankCorrelation): string {
-  if (r.n < MIN_POINTS) return `only ${r.n} shifted sets: too few to tell`;
+  if (r.n < MIN_POINTS) return `only ${plural(r.n, 'point')} (cell and shifted set): too few to tell`;
   if (!Number.isFinite(r.rho)) return `n = ${r.n}: no spread in the size or the drop`;
   const p = r.p < 1e-3 ? 'p < 0.001' : `p = ${sig(r.p, 2)}`;
   const head = `Spearman rho = ${r.rho > 0 ? '+' : ''}${sig(r.rho, 2)}, n = ${r.n}, ${p}`;
