@@ -298,6 +298,19 @@ const SweepValue = z.union([
   z.array(z.unknown()),
 ]);
 
+/**
+ * Levels of one swept axis to contrast, B (second) against A (first): `{ model.batchNorm: [off, before] }`.
+ * Exactly one axis; checked against the sweep in validate.ts.
+ */
+const ContrastLevels = z.record(z.string(), z.tuple([z.union([z.number(), z.string(), z.boolean()]), z.union([z.number(), z.string(), z.boolean()])]));
+
+/** What the report's headlines say. */
+export const ReportSchema = z.strictObject({
+  // The contrast the headline reports: levels of one axis, or an interaction (the `of` contrast's change
+  // between the two `by` levels, a difference of differences: "does dropout hurt more with BN?").
+  contrast: z.union([z.strictObject({ of: ContrastLevels, by: ContrastLevels }), ContrastLevels]).optional(),
+});
+
 
 export const ExperimentSchema = z.strictObject({
   // The name is a folder name (results/<name>): no "." or "..", no separators, short enough for any filesystem.
@@ -314,6 +327,7 @@ export const ExperimentSchema = z.strictObject({
   probes: ProbesSchema.optional(),
   eval: EvalSchema.optional(),
   sweep: z.record(z.string(), z.array(SweepValue).min(1)).default({}),
+  report: ReportSchema.optional(),
 });
 
 /** An experiment as written (after defaults), before the sweep is expanded. */
@@ -333,3 +347,4 @@ export type RenormConfig = z.infer<typeof RenormSchema>;
 export type NoisyConfig = z.infer<typeof NoisySchema>;
 export type EvalConfig = z.infer<typeof EvalSchema>;
 export type EvalMode = z.infer<typeof EvalModeSchema>;
+export type ReportConfig = z.infer<typeof ReportSchema>;

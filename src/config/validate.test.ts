@@ -89,6 +89,32 @@ describe('cross-field rules', () => {
     expect(lines).toEqual([`${FILE}: train.evalEvery: expected at most the run's total steps (10); got 50`]);
   });
 
+  describe('report.contrast', () => {
+    const base = 'train: {steps: 100}\nsweep: {model.batchNorm: [off, before], model.dropout: [0, 0.5]}\n';
+    it.each([
+      ['a contrast of one axis', 'report: {contrast: {model.batchNorm: [off, before]}}\n'],
+      ['an interaction', 'report: {contrast: {of: {model.batchNorm: [off, before]}, by: {model.dropout: [0, 0.5]}}}\n'],
+    ])('accepts %s', (_name, yaml) => {
+      expect(issuesOf(base + yaml)).toEqual([]);
+    });
+
+    it.each([
+      ['an axis that is not swept', 'report: {contrast: {model.batchNrom: [off, before]}}\n', 'report.contrast.model.batchNrom', 'expected a swept axis; did you mean "model.batchNorm"?'],
+      ['a level that is not swept', 'report: {contrast: {model.batchNorm: [off, bfore]}}\n', 'report.contrast.model.batchNorm', "'bfore' is not a level of sweep.model.batchNorm; did you mean before?"],
+      ['a numeric level that is not swept', 'report: {contrast: {of: {model.batchNorm: [off, before]}, by: {model.dropout: [0, 0.3]}}}\n', 'report.contrast.by.model.dropout', '0.3 is not a level of sweep.model.dropout'],
+      ['two axes in one part', 'report: {contrast: {model.batchNorm: [off, before], model.dropout: [0, 0.5]}}\n', 'report.contrast', 'expected exactly one swept axis with two levels'],
+      ['the same level twice', 'report: {contrast: {model.batchNorm: [off, off]}}\n', 'report.contrast.model.batchNorm', "expected two different levels; got 'off' twice"],
+      ['the same axis in of and by', 'report: {contrast: {of: {model.dropout: [0, 0.5]}, by: {model.dropout: [0.5, 0]}}}\n', 'report.contrast.by', 'expected an axis other than the "of" axis (model.dropout)'],
+    ])('names %s with the file and the field', (_name, yaml, path, message) => {
+      const lines = issuesOf(base + yaml);
+      expect(lines.filter((l) => l.startsWith(`${FILE}: ${path}: `) && l.includes(message)), lines.join('\n')).toHaveLength(1);
+    });
+
+    it('rejects an unknown key under report with a did-you-mean', () => {
+      expect(issuesOf(`${base}report: {contrats: {model.batchNorm: [off, before]}}\n`).join('\n')).toMatch(/report.*did you mean "contrast"/);
+    });
+  });
+
   it('validateExperiment returns no issues for a valid config', () => {
     const config = ExperimentSchema.parse({ name: 't', train: { steps: 100 }, sweep: { 'model.depth': [1, 2] } });
     expect(validateExperiment(config)).toEqual([]);

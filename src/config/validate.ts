@@ -240,6 +240,7 @@ const CONFIG_RULES: ConfigRule[] = [
       );
     },
   },
+  { name: 'report.contrast names swept axes and their levels', check: contrastIssues },
   { name: 'every resolved run is valid', check: checkRuns },
 ];
 
@@ -255,6 +256,49 @@ export function countRuns(config: ExperimentConfig): number {
 }
 
 const human = (n: number): string => (n >= 1e6 ? n.toExponential(2).replace('e+', 'e') : String(n));
+
+// report.contrast: each part names exactly one swept axis and two distinct levels of it (did-you-mean on both);
+// an interaction's `by` axis differs from its `of` axis.
+function contrastIssues({ sweep, report }: ExperimentConfig): ConfigIssue[] {
+  const contrast = report?.contrast;
+  if (contrast === undefined) return [];
+  const isInteraction = 'of' in contrast && 'by' in contrast && Object.keys(contrast).length === 2;
+  const parts = isInteraction
+    ? ([['report.contrast.of', contrast.of], ['report.contrast.by', contrast.by]] as const)
+    : ([['report.contrast', contrast]] as const);
+  const issues: ConfigIssue[] = [];
+  const axesUsed: string[] = [];
+  const swept = Object.keys(sweep);
+  for (const [at, levels] of parts) {
+    const entries = Object.entries(levels as Record<string, readonly unknown[]>);
+    if (entries.length !== 1) {
+      const got = entries.length === 0 ? 'none' : entries.map(([k]) => k).join(', ');
+      issues.push({ path: at, message: `expected exactly one swept axis with two levels, e.g. { model.batchNorm: [off, before] }; got ${got}` });
+      continue;
+    }
+    const [axis, pair] = entries[0]!;
+    axesUsed.push(axis);
+    if (!swept.includes(axis)) {
+      const guess = didYouMean(axis, swept);
+      const hint = guess !== undefined ? `; did you mean "${guess}"?` : swept.length > 0 ? ` (swept: ${swept.join(', ')})` : ' (nothing is swept)';
+      issues.push({ path: `${at}.${axis}`, message: `expected a swept axis${hint}` });
+      continue;
+    }
+    const values = (sweep[axis] ?? []).map((v) => (typeof v === 'object' && v !== null ? canonicalJson(v) : String(v)));
+    for (const level of pair) {
+      const text = String(level);
+      if (values.includes(text)) continue;
+      const guess = didYouMean(text, values);
+      const hint = guess !== undefined ? `; did you mean ${guess}?` : ` (levels: ${values.join(', ')})`;
+      issues.push({ path: `${at}.${axis}`, message: `${formatValue(level)} is not a level of sweep.${axis}${hint}` });
+    }
+    if (String(pair[0]) === String(pair[1])) issues.push({ path: `${at}.${axis}`, message: `expected two different levels; got ${formatValue(pair[0])} twice` });
+  }
+  if (axesUsed.length === 2 && axesUsed[0] === axesUsed[1]) {
+    issues.push({ path: 'report.contrast.by', message: `expected an axis other than the "of" axis (${axesUsed[0]})` });
+  }
+  return issues;
+}
 
 /** Cross-field problems of a config the schema accepted; empty when the config is valid. */
 export function validateExperiment(config: ExperimentConfig): ConfigIssue[] {

@@ -3,6 +3,7 @@ import type { CsvRow } from '../analysis/cells.js';
 import type { ContrastGroup } from './data.js';
 import { fmtDiff, fmtDiffCi, fmtRatio, fmtRatioCi, fmtValue, plural } from './format.js';
 import { cellPhrase } from './labels.js';
+import { outcomesSplit } from './evidence.js';
 import { logRatio, type RatioEstimate } from './ratio.js';
 
 // The pieces the answer sentences are made of, each computed from the runs (pure).
@@ -74,14 +75,35 @@ export function statusClause(g: Pick<ContrastGroup, 'a' | 'b' | 'labelA' | 'labe
 }
 
 /**
- * One clause per comparison group, prefixed with its cell (`at depth=8, ...`, `with no BN, ...`) when there is more than
- * one; at most MAX_CLAUSES, then a pointer to the table.
+ * A group's clause joined with what happened to its runs: the diverged/failed/missed runs lead when the arms'
+ * outcomes split (that is the news), else they follow the comparison.
  */
-export function perGroup(groups: readonly ContrastGroup[], others: readonly string[], clause: (g: ContrastGroup) => string): string[] {
+export function withStatus(g: ContrastGroup, metric: string, body: string): string {
+  const status = statusClause(g);
+  if (!outcomesSplit(g, metric)) return [body, status].filter(Boolean).join(', and ');
+  // Say that the other arm was spared, when it was: that contrast is the headline.
+  const bad = (runs: readonly CsvRow[]): number => runs.filter((r) => r.status === 'diverged' || r.status === 'failed').length;
+  const spared = bad(g.a) === 0 ? { n: g.a.length, label: g.labelA } : bad(g.b) === 0 ? { n: g.b.length, label: g.labelB } : undefined;
+  const none = spared && status !== '' ? ` (${spared.n === 1 ? 'not the one' : `none of the ${spared.n}`} with ${spared.label})` : '';
+  return [`${status}${none}`, body].filter(Boolean).join(', and ');
+}
+
+/**
+ * One clause per comparison group, prefixed with its cell (`at depth=8, ...`, `with no BN, ...`) when there is more than
+ * one; at most MAX_CLAUSES in the order given (callers rank them by evidence, evidence.ts), then a pointer to `where`
+ * the rest are shown.
+ */
+export function perGroup(
+  groups: readonly ContrastGroup[],
+  others: readonly string[],
+  clause: (g: ContrastGroup) => string,
+  where = 'the table',
+): string[] {
   const shown = groups.slice(0, MAX_CLAUSES).map((g) => {
-    const where = cellPhrase(g.cell, others);
-    return where === '' ? clause(g) : `${where}, ${clause(g)}`;
+    const at = cellPhrase(g.cell, others);
+    return at === '' ? clause(g) : `${at}, ${clause(g)}`;
   });
-  if (groups.length > MAX_CLAUSES) shown.push(`${groups.length - MAX_CLAUSES} more comparisons are in the table`);
+  const more = groups.length - MAX_CLAUSES;
+  if (more > 0) shown.push(`${more} more ${more === 1 ? 'comparison, with a smaller difference, is' : 'comparisons, with smaller differences, are'} in ${where}`);
   return shown;
 }

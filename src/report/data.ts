@@ -2,7 +2,9 @@ import { type CompareGroup, levelGroups } from '../analysis/compare.js';
 import { columnRange } from '../record/columns.js';
 import { type CsvRow, finiteValues, groupCells, okRuns } from '../analysis/cells.js';
 import { type Description, describe } from '../stats/describe.js';
+import { type EvidenceOptions, rankByEvidence } from './evidence.js';
 import { BN_AXIS, levelLabel } from './labels.js';
+import { type LevelPair, type NamedContrast, namedContrast } from './named-contrast.js';
 
 // What the report is made from (the tables of one result set, all cells strings) and the roles its
 // swept axes play in the charts. Pure.
@@ -56,8 +58,30 @@ export function activeAxes(data: Pick<ReportData, 'axes' | 'runs'>): string[] {
   return data.axes.filter((a) => levelsOf(data.runs, a).length >= 2);
 }
 
-/** The contrast: BN when it is swept, else the first axis with two or more levels; undefined when nothing varies. */
-export function contrastOf(data: Pick<ReportData, 'axes' | 'runs'>): Contrast | undefined {
+/**
+ * The `report.contrast` of the result set's config when this result set can answer it: its axes are swept
+ * here and every named level has runs (a merged or overridden set may lack them); else undefined.
+ */
+export function usableNamedContrast(data: Pick<ReportData, 'axes' | 'runs'> & { config?: Record<string, unknown> }): NamedContrast | undefined {
+  const named = namedContrast(data.config);
+  if (!named) return undefined;
+  const ok = (p: LevelPair): boolean => {
+    const levels = levelsOf(data.runs, p.axis);
+    return data.axes.includes(p.axis) && levels.includes(p.a) && levels.includes(p.b);
+  };
+  return ok(named.of) && (!named.by || ok(named.by)) ? named : undefined;
+}
+
+/**
+ * The contrast: the axis `report.contrast` names (its A level as the reference), else BN when it is swept,
+ * else the first axis with two or more levels; undefined when nothing varies.
+ */
+export function contrastOf(data: Pick<ReportData, 'axes' | 'runs'> & { config?: Record<string, unknown> }): Contrast | undefined {
+  const named = usableNamedContrast(data)?.of;
+  if (named) {
+    const rest = levelsOf(data.runs, named.axis).filter((l) => l !== named.a && l !== named.b);
+    return { axis: named.axis, ref: named.a, levels: [named.a, named.b, ...rest] };
+  }
   const active = activeAxes(data);
   const axis = active.includes(BN_AXIS) ? BN_AXIS : active[0];
   if (axis === undefined) return undefined;
@@ -76,7 +100,7 @@ export function seriesOrder(contrast: Contrast | undefined): string[] {
 }
 
 /** Colour = contrast, x = the first other active axis (numeric ones first), panels = the remaining axes. */
-export function layoutOf(data: Pick<ReportData, 'axes' | 'runs'>): Layout {
+export function layoutOf(data: Pick<ReportData, 'axes' | 'runs'> & { config?: Record<string, unknown> }): Layout {
   const contrast = contrastOf(data);
   const others = activeAxes(data).filter((a) => a !== contrast?.axis);
   const numeric = others.filter((a) => levelsOf(data.runs, a).every(isNumeric));
@@ -141,6 +165,21 @@ export function contrastGroups(data: Pick<ReportData, 'name' | 'axes' | 'runs'>,
     const level = g.b[0]?.[axis] ?? '';
     return { ...g, level, labelA: levelLabel(axis, ref), labelB: levelLabel(axis, level) };
   });
+}
+
+/**
+ * The contrast's groups in the order a headline names them: the cells where `metric` differs most first
+ * (evidence.ts); only the named B level against A when `report.contrast` names them.
+ */
+export function headlineGroups(
+  data: Pick<ReportData, 'name' | 'axes' | 'runs'> & { config?: Record<string, unknown> },
+  contrast: Contrast,
+  metric: string,
+  opts: EvidenceOptions = {},
+): ContrastGroup[] {
+  const named = usableNamedContrast(data)?.of;
+  const groups = contrastGroups(data, contrast).filter((g) => !named || named.axis !== contrast.axis || g.level === named.b);
+  return rankByEvidence(groups, metric, data.runs, data.axes, opts);
 }
 
 /** A summary cell as a number (NaN for '' or a missing cell). */

@@ -11,10 +11,22 @@ export function sig(x: number, digits = 3): string {
   return String(Number(x.toPrecision(digits)));
 }
 
-/** A value of `metric`: '87.4%' for accuracies, '150' for steps, '0.123' otherwise. */
+/**
+ * How a metric is printed in sentences and tables (one convention per metric, from the registry's kind):
+ * accuracies in percent, differences of accuracies (the train-test gap) in percentage points; else as measured.
+ */
+export function displayUnit(metric: string): { scale: number; unit: '%' | 'pp' | '' } {
+  const kind = columnInfo(metric)?.kind;
+  if (kind === 'accuracy') return { scale: 100, unit: '%' };
+  if (kind === 'gap') return { scale: 100, unit: 'pp' };
+  return { scale: 1, unit: '' };
+}
+
+/** A value of `metric`: '87.4%' for accuracies, '+3.7 pp' for the train-test gap, '150' for steps, '0.123' otherwise. */
 export function fmtValue(metric: string, x: number): string {
   if (Number.isNaN(x)) return '-';
   if (isAccuracy(metric)) return `${(100 * x).toFixed(1)}%`;
+  if (displayUnit(metric).unit === 'pp') return fmtDiff(metric, x);
   if (isSteps(metric)) return String(Math.round(x));
   return sig(x);
 }

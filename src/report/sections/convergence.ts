@@ -3,8 +3,8 @@ import { okRuns } from '../../analysis/cells.js';
 import { summarizeCurves, type SummaryRow } from '../../analysis/seed-summary.js';
 import { describe } from '../../stats/describe.js';
 import { type BandPoint, bandChart } from '../chart-band.js';
-import { diffClause, perGroup, statusClause } from '../clauses.js';
-import { activeAxes, clipped, type Contrast, contrastGroups, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
+import { diffHeadline } from '../headline.js';
+import { activeAxes, clipped, type Contrast, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';
 import { axisName, cellText,  } from '../labels.js';
 import type { Figure, Section } from '../section.js';
@@ -60,8 +60,7 @@ export function convergenceSection(data: ReportData): Section | undefined {
   const what = auc === 'auc_train_loss' ? 'the time-averaged train loss' : 'the final train loss';
   let clauses: string[];
   if (contrast) {
-    const groups = contrastGroups(data, contrast);
-    clauses = perGroup(groups, others, (g) => [diffClause(g, auc, what), statusClause(g)].filter(Boolean).join(', and '));
+    clauses = diffHeadline(data, contrast, auc, what, 'the figures');
   } else {
     const d = describe(okRuns(data.runs).map((r) => numOf(r[auc])).filter(Number.isFinite));
     const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(auc, d.ci.low)} to ${fmtValue(auc, d.ci.high)}, ` : 'no CI from a single run, ';

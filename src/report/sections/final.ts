@@ -1,10 +1,9 @@
 import { columnLabel } from '../../record/columns.js';
 import { okRuns } from '../../analysis/cells.js';
 import { describe } from '../../stats/describe.js';
-import { diffClause, perGroup, statusClause } from '../clauses.js';
-import { activeAxes, contrastGroups, layoutOf, numOf, type ReportData } from '../data.js';
+import { diffHeadline } from '../headline.js';
+import { activeAxes, layoutOf, numOf, type ReportData } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';
-import {  } from '../labels.js';
 import type { Section } from '../section.js';
 import { statsTable } from '../tables.js';
 import { cellPoints, cellPointsChart } from './points.js';
@@ -30,10 +29,7 @@ export function finalSection(data: ReportData): Section | undefined {
   }));
   let clauses: string[];
   if (layout.contrast) {
-    const others = activeAxes(data).filter((a) => a !== layout.contrast?.axis);
-    clauses = perGroup(contrastGroups(data, layout.contrast), others, (g) =>
-      [diffClause(g, main, columnLabel(main)), statusClause(g)].filter(Boolean).join(', and '),
-    );
+    clauses = diffHeadline(data, layout.contrast, main, columnLabel(main), 'the table');
   } else {
     const d = describe(okRuns(data.runs).map((r) => numOf(r[main])).filter(Number.isFinite));
     const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(main, d.ci.low)} to ${fmtValue(main, d.ci.high)}, ` : 'no CI from a single run, ';

@@ -1,7 +1,7 @@
 import { okRuns } from '../../analysis/cells.js';
 import { describe } from '../../stats/describe.js';
 import { diffClause, perGroup, ratioClause } from '../clauses.js';
-import { activeAxes, contrastGroups, contrastOf, hasValues, numOf, type ReportData } from '../data.js';
+import { activeAxes, contrastOf, headlineGroups, hasValues, numOf, type ReportData } from '../data.js';
 import { fmtValue, plural } from '../format.js';
 
 /**
@@ -13,7 +13,7 @@ export function ratioAnswer(data: ReportData, metric: string, what: string, less
   const contrast = contrastOf(data);
   if (contrast) {
     const others = activeAxes(data).filter((a) => a !== contrast.axis);
-    return perGroup(contrastGroups(data, contrast), others, (g) => ratioClause(g, metric, what, less, more));
+    return perGroup(headlineGroups(data, contrast, metric, { log: true }), others, (g) => ratioClause(g, metric, what, less, more), 'the figures');
   }
   const d = describe(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite));
   const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(metric, d.ci.low)} to ${fmtValue(metric, d.ci.high)}, ` : 'no CI from a single run, ';
@@ -26,7 +26,7 @@ export function diffAnswer(data: ReportData, metric: string, what: string): stri
   const contrast = contrastOf(data);
   if (contrast) {
     const others = activeAxes(data).filter((a) => a !== contrast.axis);
-    return perGroup(contrastGroups(data, contrast), others, (g) => diffClause(g, metric, what));
+    return perGroup(headlineGroups(data, contrast, metric), others, (g) => diffClause(g, metric, what), 'the figures');
   }
   const d = describe(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite));
   const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(metric, d.ci.low)} to ${fmtValue(metric, d.ci.high)}, ` : 'no CI from a single run, ';

@@ -1,20 +1,76 @@
 import { type CsvRow, groupCells, num, okRuns } from '../../analysis/cells.js';
 import { type Description, describe } from '../../stats/describe.js';
 import { type CiPoint, ciPointsChart } from '../chart-points.js';
-import { activeAxes, clipped, type ReportData } from '../data.js';
+import { columnInfo, finalColumn } from '../../record/columns.js';
+import { activeAxes, clipped, configValue, type ReportData } from '../data.js';
 import { fmtDiff, fmtDiffCi, plural, sentence } from '../format.js';
-import { cellText } from '../labels.js';
+import { BN_AXIS, cellText } from '../labels.js';
 import type { Section } from '../section.js';
 
 /** Name of the default inference mode: the plain `final_<set>_acc` columns (moving BN statistics). */
 export const DEFAULT_MODE = 'moving averages';
 
-/** `final_<set>_acc@<mode>` columns with values, as set and mode. */
+/** `final_<set>_acc@<mode>` columns with values, as set and mode (what a column is comes from the column registry). */
 export function modeColumns(data: Pick<ReportData, 'runs' | 'runsColumns'>): { column: string; split: string; mode: string }[] {
-  return data.runsColumns
-    .map((c) => ({ c, m: /^final_(.+)_acc@(.+)$/.exec(c) }))
-    .filter((x): x is { c: string; m: RegExpExecArray } => x.m !== null && data.runs.some((r) => Number.isFinite(num(r[x.c]))))
-    .map(({ c, m }) => ({ column: c, split: m[1]!, mode: m[2]! }));
+  return data.runsColumns.flatMap((c) => {
+    const info = columnInfo(c);
+    if (info?.kind !== 'accuracy' || info.mode === undefined || info.split === undefined) return [];
+    if (c !== finalColumn(`${info.split}@${info.mode}`, 'acc') || !data.runs.some((r) => Number.isFinite(num(r[c])))) return [];
+    return [{ column: c, split: info.split, mode: info.mode }];
+  });
+}
+
+/** The inference mode that re-estimates BN statistics on each evaluation set (AdaBN). */
+const ADABN = 'adabn';
+
+/** A cell's BN setting: its swept value, else the config's (`off` when neither says). */
+function bnOf(params: Record<string, string>, config: Record<string, unknown>): string {
+  return params[BN_AXIS] ?? String(configValue(config, BN_AXIS) ?? 'off');
+}
+
+/**
+ * Does AdaBN give back what a shift cost? Per BN cell and shifted set: AdaBN minus the moving statistics on
+ * that set, paired within each run, against the cost of the shift (clean test minus shifted, moving). "Restored"
+ * is said only when the whole 95% CI of the gain is above 0; otherwise the sentence says what was measured.
+ */
+export function adabnClauses(data: ReportData): { clauses: string[]; restored: string[] } {
+  const active = activeAxes(data);
+  const clauses: string[] = [];
+  const restored: string[] = [];
+  const sets = modeColumns(data).filter((c) => c.mode === ADABN && c.split !== 'train' && c.split !== 'test');
+  for (const { column, split } of sets) {
+    const moving = finalColumn(split, 'acc');
+    if (!data.runsColumns.includes(moving) || !data.runsColumns.includes('final_test_acc')) continue;
+    for (const cell of groupCells(data.runs, data.axes)) {
+      if (bnOf(cell.params, data.config) === 'off') continue;
+      const ok = okRuns(cell.runs);
+      const gain = describe(ok.map((r) => num(r[column]) - num(r[moving])).filter(Number.isFinite));
+      const cost = describe(ok.map((r) => num(r.final_test_acc) - num(r[moving])).filter(Number.isFinite));
+      if (gain.n === 0) continue;
+      const where = cellText(cell.params, active, ', ');
+      const on = `on ${split}${where ? ` (${where})` : ''}`;
+      const ci = Number.isFinite(gain.ci.low) ? `95% CI ${fmtDiffCi(column, gain.ci.low, gain.ci.high)}, ` : 'no CI from a single run, ';
+      const paired = `${ci}paired within ${plural(gain.n, 'run')}`;
+      if (gain.ci.low > 0) {
+        restored.push(split);
+        const of = cost.mean > 0 ? ` of the ${fmtDiff(column, cost.mean).slice(1)} the shift cost` : '';
+        clauses.push(`AdaBN restored ${fmtDiff(column, gain.mean).slice(1)}${of} ${on} (${paired})`);
+      } else if (gain.ci.high < 0) {
+        clauses.push(`AdaBN lowered the accuracy ${on} by ${fmtDiff(column, -gain.mean).slice(1)} vs the moving statistics (${paired})`);
+      } else {
+        clauses.push(`AdaBN did not measurably change the accuracy ${on}: ${fmtDiff(column, gain.mean)} vs the moving statistics (${paired})`);
+      }
+    }
+  }
+  return { clauses, restored: [...new Set(restored)] };
+}
+
+/** True when every no-BN run scored exactly the default in every mode (so the caption may say modes do not matter there). */
+function noBnIdentical(data: ReportData, cols: readonly { column: string; split: string }[]): boolean | undefined {
+  const runs = okRuns(data.runs.filter((r) => bnOf(r, data.config) === 'off'));
+  const pairs = runs.flatMap((r) => cols.map((c) => [num(r[c.column]), num(r[finalColumn(c.split, 'acc')])] as const)).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  if (pairs.length === 0) return undefined;
+  return pairs.every(([x, y]) => x === y);
 }
 
 /** Accuracy per inference mode (columns `final_<set>_acc@<mode>`) against the default, per evaluation set. */
@@ -59,6 +115,15 @@ export function modesSection(data: ReportData): Section | undefined {
   } else {
     clauses.push(`the runs were evaluated in ${plural(modes.length, 'inference mode')} (${modes.join(', ')}) but without the default columns to compare them with`);
   }
+  const adabn = adabnClauses(data);
+  clauses.push(...adabn.clauses);
+  const same = noBnIdentical(data, cols);
+  const readings = [
+    same === true ? 'Without BN every mode gives the same network: in the no-BN runs every mode scored exactly the default.' : '',
+    adabn.restored.length > 0
+      ? `AdaBN (statistics re-estimated on each evaluation set) restored accuracy lost to the shift on ${adabn.restored.join(', ')}: the whole 95% CI of its gain over the moving statistics is above 0.`
+      : '',
+  ].filter(Boolean);
   return {
     id: 'modes',
     title: 'Accuracy per inference mode',
@@ -68,7 +133,7 @@ export function modesSection(data: ReportData): Section | undefined {
         name: 'modes-acc',
         caption:
           `Final accuracy of the same networks evaluated in each inference mode (${series.join(', ')}), per evaluation set: mean over seeds with ` +
-          'its 95% t CI. Without BN every mode gives the same network, so differences there are zero.',
+          `its 95% t CI.${readings.map((t) => ` ${t}`).join('')}`,
         spec: ciPointsChart(points, {
           title: 'Accuracy per inference mode',
           description: 'final_<set>_acc@<mode> per config cell from runs.csv',

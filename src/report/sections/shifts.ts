@@ -9,6 +9,7 @@ import { fmtDiff, fmtDiffCi, plural, sentence } from '../format.js';
 import { axisName, cellText, valueLabel } from '../labels.js';
 import type { Section, Table } from '../section.js';
 import { statCell } from '../tables.js';
+import { shiftRelations, shiftRelationText } from './shift-relation.js';
 
 /** The shifted evaluation sets of runs.csv: `final_<name>_acc` columns other than train/test (no inference-mode suffix). */
 export function shiftSplits(data: Pick<ReportData, 'runs' | 'runsColumns'>): string[] {
@@ -91,6 +92,8 @@ export function shiftsSection(data: ReportData): Section | undefined {
       }
     }
   }
+  const relation = shiftRelationText(shiftRelations(data, splits, contrast));
+  if (relation.clause) clauses.push(relation.clause);
   return {
     id: 'shifts',
     title: 'Accuracy under distribution shift',
@@ -100,8 +103,8 @@ export function shiftsSection(data: ReportData): Section | undefined {
         name: 'shifts-acc',
         caption:
           'Final accuracy on the clean test set and on each shifted evaluation set (inference mode, moving BN statistics): mean over seeds ' +
-          'with its 95% t CI. Nuisance shifts keep each example\'s label; covariate shifts relabel new inputs with the same teacher (see shifts.csv ' +
-          'for the measured size of each shift).',
+          'with its 95% t CI. Nuisance shifts keep each example\'s label; covariate shifts relabel new inputs with the same teacher. ' +
+          'How the drop relates to the measured size of each shift (mean change, std ratio, shape W1, MMD²) is stated in the answer and the notes.',
         spec: ciPointsChart(points, {
           title: 'Accuracy on shifted evaluation sets',
           description: 'final_<set>_acc per config cell from runs.csv',
@@ -115,6 +118,6 @@ export function shiftsSection(data: ReportData): Section | undefined {
       },
     ],
     table,
-    notes: [],
+    notes: relation.notes,
   };
 }

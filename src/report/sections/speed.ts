@@ -1,7 +1,7 @@
 import { type CsvRow, finiteValues, num, okRuns } from '../../analysis/cells.js';
 import { mean } from '../../stats/describe.js';
 import { perGroup, ratioWords, seedsText } from '../clauses.js';
-import { activeAxes, type ContrastGroup, contrastGroups, layoutOf, type ReportData } from '../data.js';
+import { activeAxes, type ContrastGroup, headlineGroups, layoutOf, type ReportData } from '../data.js';
 import { fmtRatio, fmtRatioCi, fmtValue, plural, sentence } from '../format.js';
 import { targetLabel, targetOf, type TargetColumn } from '../../record/columns.js';
 import { logRatio } from '../ratio.js';
@@ -96,7 +96,7 @@ export function speedSection(data: ReportData): Section | undefined {
   let clauses: string[];
   if (layout.contrast) {
     const others = activeAxes(data).filter((a) => a !== layout.contrast?.axis);
-    clauses = perGroup(contrastGroups(data, layout.contrast), others, (g) => speedClause(g, first));
+    clauses = perGroup(headlineGroups(data, layout.contrast, first.column, { log: true }), others, (g) => speedClause(g, first));
   } else {
     const o = outcome(data.runs, first.column);
     clauses = [
