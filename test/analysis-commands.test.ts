@@ -4,16 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chalk from 'chalk';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CheckFailed, UsageError } from '../errors.js';
-import { parseCsv } from '../record/csv.js';
-import { baselineCommand } from './baseline.js';
-import { checkCommand } from './check.js';
-import { compareCommand } from './compare.js';
-import { summarizeCommand } from './summarize.js';
+import { CheckFailed, UsageError } from '../src/errors.js';
+import { parseCsv } from '../src/record/csv.js';
+import { baselineCommand } from '../src/cli/baseline.js';
+import { checkCommand } from '../src/cli/check.js';
+import { compareCommand } from '../src/cli/compare.js';
+import { summarizeCommand } from '../src/cli/summarize.js';
 
 // The analysis commands in process (no training): inputs are copies of the committed CI baseline
 // (results/baselines/ci-baseline, 2 cells x 4 seeds), edited where a test needs another result set.
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const committed = path.join(root, 'results', 'baselines', 'ci-baseline');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-analysis-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { parse, parseAllDocuments } from 'yaml';
 
 // The deploy examples stay consistent with themselves and with bn-exp's flags. (The Slurm one is also
 // run for real by slurm.test.ts when a cluster is available.)
-const deploy = fileURLToPath(new URL('../../experiments/deploy/', import.meta.url));
+const deploy = fileURLToPath(new URL('../experiments/deploy/', import.meta.url));
 const read = (f: string): string => readFileSync(path.join(deploy, f), 'utf8');
 const shellOk = (shell: string, script: string): boolean => spawnSync(shell, ['-n', '-c', script]).status === 0;
 
