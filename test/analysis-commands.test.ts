@@ -65,7 +65,105 @@ describe('check', () => {
   });
 });
 
+describe('check --format', () => {
+  const worse = (): string => copy('worse-fmt', (r) => (Number(r.step) >= 100 ? { ...r, train_loss: String(Number(r.train_loss) + 0.2) } : r));
+
+  it('md: a verdict line and a table row per regression, for a PR comment', () => {
+    expect(() => checkCommand(worse(), { ...checkOpts(committed), format: 'md' })).toThrow(CheckFailed);
+    expect(out).toMatch(/^### bn-exp check: regression\n/);
+    expect(out).toContain('| outcome | cell | metric | what |');
+    expect(out).toMatch(/\| ❌ regressed \| model\.batchNorm=off \| train_loss \| above the baseline band at 8\/13 evaluations/);
+  });
+
+  it('json: one document with the verdict, the counts and every finding', () => {
+    checkCommand(copy('same-json'), { ...checkOpts(committed), format: 'json' });
+    const doc = JSON.parse(out) as { pass: boolean; counts: { checks: number; regressed: number }; findings: { label: string; outcome: string }[] };
+    expect(doc.pass).toBe(true);
+    expect(doc.counts).toMatchObject({ checks: 12, regressed: 0 });
+    expect(doc.findings).toHaveLength(12);
+    out = '';
+    expect(() => checkCommand(worse(), { ...checkOpts(committed), format: 'json' })).toThrow(CheckFailed);
+    const bad = JSON.parse(out) as typeof doc;
+    expect(bad.pass).toBe(false);
+    expect(bad.findings.filter((f) => f.outcome === 'regressed').map((f) => f.label)).toContain('model.batchNorm=off');
+  });
+
+  it('junit: a test case per cell and metric, a failure per regression', () => {
+    expect(() => checkCommand(worse(), { ...checkOpts(committed), format: 'junit' })).toThrow(CheckFailed);
+    expect(out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bn-exp check" tests="12" failures="')).toBe(true);
+    const failures = [...out.matchAll(/<failure message="([^"]*)"/g)].map((m) => m[1]!);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(out).toMatch(new RegExp(`failures="${failures.length}"`));
+    expect(out.match(/<testcase /g)).toHaveLength(12);
+    expect(out.match(/<testcase [^>]*name="model\.batchNorm=off: train_loss">\n\s*<failure/)).not.toBeNull();
+  });
+
+  it('rejects an unknown format', () => {
+    expect(() => checkCommand(committed, { ...checkOpts(committed), format: 'html' })).toThrow(/--format must be one of text, md, json, junit/);
+  });
+});
+
+describe('check on results that fix a swept path', () => {
+  /** The committed baseline's runs with model.batchNorm fixed: only the `level` runs, no axis, the config fixing it. */
+  function fixed(name: string, level: string): string {
+    const dir = copy(name);
+    const runs = parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).filter((r) => r['model.batchNorm'] === level);
+    const ids = new Set(runs.map((r) => r.run_id));
+    const header = readFileSync(path.join(dir, 'runs.csv'), 'utf8').split('\n')[0]!.split(',').filter((c) => c !== 'model.batchNorm');
+    writeFileSync(path.join(dir, 'runs.csv'), [header.join(','), ...runs.map((r) => header.map((c) => r[c]).join(','))].join('\n') + '\n');
+    const text = readFileSync(path.join(dir, 'curves.csv'), 'utf8');
+    const curvesHeader = text.slice(0, text.indexOf('\n'));
+    const curves = parseCsv(text).filter((r) => ids.has(r.run_id!));
+    writeFileSync(path.join(dir, 'curves.csv'), [curvesHeader, ...curves.map((r) => curvesHeader.split(',').map((c) => r[c]).join(','))].join('\n') + '\n');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { axes: string[]; config: { model: Record<string, unknown> } };
+    manifest.axes = [];
+    manifest.config.model.batchNorm = level;
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return dir;
+  }
+
+  it('compares them with the baseline cells at the fixed value, and says so', () => {
+    checkCommand(fixed('fixed-before', 'before'), checkOpts(committed));
+    expect(out).toContain('note: the results fix model.batchNorm=before, the baseline sweeps it (off, before)');
+    expect(out).toContain('compared with its model.batchNorm=before cells (the same value)');
+    expect(out).toContain('6 of 6 checks in 1 cells within the baseline bands: pass');
+  });
+
+  it('a fixed value the baseline never ran is compared with its first level (text), not refused', () => {
+    // The BN runs, labelled with a mode the baseline never ran: compared with the no-BN cells, they differ.
+    const dir = fixed('fixed-other', 'before');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { config: { model: Record<string, unknown> } };
+    manifest.config.model.batchNorm = 'after';
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    let failed: unknown;
+    try {
+      checkCommand(dir, checkOpts(committed));
+    } catch (e) {
+      failed = e;
+    }
+    expect(out).toContain('compared with its model.batchNorm=off cells (the baseline never ran after; first level)');
+    // Compared, not refused as "a different sweep" (exit 2): pass or a regression (exit 1), both are verdicts.
+    expect(failed === undefined || failed instanceof CheckFailed).toBe(true);
+    expect(out).toMatch(/\d+ of 6 checks in 1 cells within the baseline bands/);
+  });
+});
+
 describe('baseline', () => {
+  it('warns (on stderr) when a cell has fewer than 4 seeds', () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    const two = copy('two-seeds');
+    const runs = parseCsv(readFileSync(path.join(two, 'runs.csv'), 'utf8'));
+    const header = readFileSync(path.join(two, 'runs.csv'), 'utf8').split('\n')[0]!;
+    const kept = runs.filter((r) => Number(r.seed) < 2);
+    writeFileSync(path.join(two, 'runs.csv'), [header, ...kept.map((r) => header.split(',').map((c) => r[c]).join(','))].join('\n') + '\n');
+    baselineCommand(two, { out: path.join(tmp, 'two-baseline'), force: false });
+    expect(errors.join('\n')).toMatch(/warning: .*two-baseline has cells with only 2 seeds: .* fewer than 4 .*--set seeds=4/);
+    errors.length = 0;
+    baselineCommand(committed, { out: path.join(tmp, 'four-baseline'), force: false });
+    expect(errors).toEqual([]);
+  });
+
   it('records a baseline without wall times or host, and refuses to overwrite it', () => {
     const dir = path.join(tmp, 'recorded');
     baselineCommand(committed, { out: dir, force: false });

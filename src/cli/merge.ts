@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { plural } from '../report/format.js';
 import { splitCsv } from '../record/csv-records.js';
 import { parseManifestInfo } from '../record/manifest-info.js';
 import { LOCK, lockFolder } from '../record/lock.js';
@@ -43,7 +44,7 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
   for (const w of plan.warnings) console.error(`warning: ${w}`);
 
   const name = folders[0]!.info.name;
-  console.log(`${name}: ${folders.length} folders, ${plan.source.size} of ${plan.runs.length} runs found`);
+  console.log(`${name}: ${plural(folders.length, 'folder')}, ${plan.source.size} of ${plural(plan.runs.length, 'run')} found`);
   for (const f of read) {
     const s = f.folder.info.shard;
     const committed = f.folder.files.get('runs.csv')?.records.length ?? 0;
