@@ -1,4 +1,4 @@
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bnExp, bnExpAsync, experiment, manifest, noWall, root, rows, run, tmp as tmpIn } from './helpers.js';
@@ -109,13 +109,16 @@ describe('shards and merge', () => {
     expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, '']);
     expect(manifest(path.join(dir, 's2')).shard).toEqual({ index: 2, count: 2, source: 'SLURM_ARRAY_TASK_ID' });
 
-    const partial = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial')]);
+    const partial = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--no-report']);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('4 of 8 runs are in none of the folders');
     expect(partial.stdout).toContain('missing: run 2 ');
-    const allowed = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--allow-missing']);
+    const allowed = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--allow-missing', '--no-report']);
     expect(allowed.code).toBe(0);
     expect(manifest(path.join(dir, 'partial')).missingRuns).toHaveLength(4);
+    expect(allowed.stdout).toContain('1 folder, 4 of 8 runs found');
+    expect(existsSync(path.join(dir, 'partial', 'summary.csv'))).toBe(true); // summaries always; the report skipped
+    expect(existsSync(path.join(dir, 'partial', 'report.html'))).toBe(false);
 
     const merged = path.join(dir, 'merged');
     const m = await bnExp(['merge', path.join(dir, 's2'), path.join(dir, 's1'), '--out', merged]);
@@ -124,6 +127,11 @@ describe('shards and merge', () => {
     expectSameResults(merged, straight);
     expect(manifest(merged)).toMatchObject({ shard: null, backend: 'wasm', missingRuns: [] });
     expect((manifest(merged).mergedFrom as unknown[]).length).toBe(2);
+    // merge finishes what run finishes: the summaries (as a straight run writes them) and the report.
+    expect(m.stdout).toContain('2 folders, 8 of 8 runs found');
+    for (const f of ['summary.csv', 'curves_summary.csv']) expect(readFileSync(path.join(merged, f), 'utf8')).toBe(readFileSync(path.join(straight, f), 'utf8'));
+    expect(m.stdout).toContain(`report: ${path.join(merged, 'report.html')}`);
+    expect(existsSync(path.join(merged, 'report.html'))).toBe(true);
 
     // A shard of another experiment (here: s2 with one run id of its manifest changed) is refused, naming why.
     const other = path.join(dir, 'other');
@@ -131,7 +139,7 @@ describe('shards and merge', () => {
     const m2 = manifest(other) as { runs: { id: string }[] };
     m2.runs[0]!.id = '0000000000';
     writeFileSync(path.join(other, 'manifest.json'), JSON.stringify(m2));
-    const bad = await bnExp(['merge', path.join(dir, 's1'), other, '--out', path.join(dir, 'bad')]);
+    const bad = await bnExp(['merge', path.join(dir, 's1'), other, '--out', path.join(dir, 'bad'), '--no-report']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not shards of one experiment: 1 of 8 run ids differ');
     expect(existsSync(path.join(dir, 'bad', 'runs.csv'))).toBe(false);

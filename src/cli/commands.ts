@@ -86,11 +86,12 @@ export function buildProgram(): Command {
 
   program
     .command('merge')
-    .description('join shard folders of one experiment into one result set in run-list order; reports missing and duplicate runs')
+    .description('join shard folders of one experiment into one result set in run-list order (reports missing and duplicate runs), then write the summaries and the report as run does')
     .argument('<dirs...>', 'shard result folders')
     .requiredOption('-o, --out <dir>', 'merged results folder')
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('--allow-missing', 'write the merged set even when runs are missing (they are listed in its manifest)', false)
+    .option('--no-report', 'do not write report.html, report.md and figures/ at the end (the summaries are always written)')
     .action(async (dirs: string[], opts: MergeOptions) => {
       const { mergeCommand } = await import('./merge.js');
       await mergeCommand(dirs, opts);

@@ -8,12 +8,15 @@ import { LOCK, lockFolder } from '../record/lock.js';
 import { mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
 import { openResults, readManifest, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
 import { runKeyedCsvs } from '../record/run-order.js';
+import { writeSummaries } from './summarize.js';
 
 /** Flags of `bn-exp merge`. */
 export interface MergeOptions {
   out: string;
   force: boolean;
   allowMissing: boolean;
+  /** Write the report at the end, as `run` does (commander's --no-report sets false). */
+  report?: boolean;
 }
 
 function readFolder(dir: string): { folder: ShardFolder; manifest: Record<string, unknown> } {
@@ -70,7 +73,11 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
   } finally {
     release();
   }
-  console.log(`merged ${plan.source.size} runs into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+  console.log(`merged ${plural(plan.source.size, 'run')} into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+  // Finish what run finishes: the shards skipped these (a per-shard report would be partial).
+  const { summary, curves } = writeSummaries(opts.out);
+  console.log(`wrote ${summary} and ${curves}`);
+  if (opts.report !== false) await (await import('./report.js')).reportAfterRun(opts.out);
 }
 
 /** Write the merged files, then the manifest (the folders it came from, missing runs). */
