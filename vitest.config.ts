@@ -11,7 +11,7 @@ export default defineConfig({
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     // End-to-end files (test/) spawn the built CLI; start them first so they do not form the tail.
     sequence: { shuffle: false },
-    testTimeout: 180_000,
+    testTimeout: 300_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
     slowTestThreshold: 10_000,

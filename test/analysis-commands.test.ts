@@ -183,6 +183,13 @@ describe('summarize', () => {
     rmSync(path.join(dir, 'summary.csv'));
     summarizeCommand(dir);
     expect(readFileSync(path.join(dir, 'summary.csv'), 'utf8')).toBe(readFileSync(path.join(committed, 'summary.csv'), 'utf8'));
+    // It says what it found: counted from the files themselves.
+    const runs = parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8'));
+    const curves = parseCsv(readFileSync(path.join(dir, 'curves.csv'), 'utf8'));
+    const cells = new Set(runs.map((r) => r['model.batchNorm'])).size;
+    const steps = new Set(curves.map((r) => r.step)).size;
+    expect(out).toContain(`ci-baseline: ${runs.length} runs in ${cells} cells (${runs.length / cells} runs each; swept: model.batchNorm); ${curves.length} curve rows at ${steps} steps`);
+    expect(out).toContain(`wrote ${path.join(dir, 'summary.csv')} (${cells} rows`);
   });
 });
 

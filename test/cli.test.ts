@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/record/csv.js';
@@ -6,6 +7,14 @@ import { bnExp, experiment, root, tmp as tmpIn } from './helpers.js';
 
 // End to end: spawn the built CLI (npm test builds dist/ first) as a user would.
 const tmp = (): string => tmpIn('bn-exp-cli-');
+const hasTfjsNode = ((): boolean => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const quick = experiment('quick.yaml');
 // A shortened quick experiment: same sweep, few steps (the report has its own test: report.test.ts).
 const short = ['--set', 'train.steps=30', '--set', 'train.evalEvery=10', '--set', 'seeds=1', '--quiet', '--no-report'];
@@ -59,7 +68,8 @@ describe('bn-exp CLI', () => {
   }); // three CLI processes, two of them training: vitest.config.ts sizes the timeout for a loaded machine
 
   it('--vectorize 4 writes the same rows as --vectorize 1 (runs of a cell differing in seed and learning rate share a step)', async () => {
-    const grouped = ['--set', 'train.steps=20', '--set', 'train.evalEvery=10', '--set', 'seeds=2', '--set', 'sweep.train.learningRate=[0.1, 0.3]', '--quiet', '--no-report'];
+    // One BN cell (depth and batchNorm fixed): its 2 seeds x 2 learning rates are 4 runs of one shape, one group of 4.
+    const grouped = ['--set', 'model.depth=2', '--set', 'model.batchNorm=before', '--set', 'train.steps=20', '--set', 'train.evalEvery=10', '--set', 'seeds=2', '--set', 'sweep.train.learningRate=[0.1, 0.3]', '--quiet', '--no-report'];
     const one = path.join(tmp(), 'one');
     const four = path.join(tmp(), 'four');
     expect((await bnExp(['run', quick, '--out', one, '--backend', 'wasm', ...grouped])).code).toBe(0);
@@ -79,6 +89,7 @@ describe('bn-exp CLI', () => {
         expect(Math.abs(Number(v) - Number(w)), `${col} of ${row.run_id}@${row.step}`).toBeLessThan(1e-4);
       }
     });
+    expect(a).toHaveLength(4 * 3); // 4 runs, evaluations at 0, 10, 20
     expect(rows(four, 'runs.csv').map((row) => [row.run_id, row.status, row.steps])).toEqual(
       rows(one, 'runs.csv').map((row) => [row.run_id, row.status, row.steps]),
     );
@@ -110,6 +121,15 @@ describe('bn-exp CLI', () => {
     const backend = await bnExp(['run', quick, '--backend', 'gpu']);
     expect(backend.code).toBe(2);
     expect(backend.stderr).toContain('gpu');
+  });
+
+  it.skipIf(hasTfjsNode)('--backend node without @tensorflow/tfjs-node: exit 2 with the install command, nothing written', async () => {
+    const out = path.join(tmp(), 'node');
+    const r = await bnExp(['run', quick, '--backend', 'node', '--out', out, ...short]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/npm install @tensorflow\/tfjs-node@\d/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('validates every shipped experiment', async () => {

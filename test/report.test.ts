@@ -122,5 +122,8 @@ describe('bn-exp report on a short quick run', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "test_acc"?');
     expect(typo.stderr).not.toMatch(/\n\s+at /);
+    const longer = await bnExp(['plot', out, '--metric', 'test_accuracy']);
+    expect(longer.code).toBe(2);
+    expect(longer.stderr).toContain('did you mean "test_acc"?');
   });
 });

@@ -16,6 +16,7 @@ import { parseWorkers } from '../launch/executor.js';
 import { formatDuration } from './progress.js';
 import { shortValue } from './short-value.js';
 import { plural } from '../report/format.js';
+import { requireBackendPackage } from './backend-check.js';
 import { openData, type DataStore } from '../data/load.js';
 
 /** Flags of `bn-exp plan`. */
@@ -64,6 +65,7 @@ async function calibrateShapes(
   backendChoice: BackendChoice,
   quiet: boolean,
 ): Promise<{ timed: TimedRun[]; backend: string }> {
+  requireBackendPackage(backendChoice);
   const { selectBackend } = await import('../train/backend.js');
   const { calibrate } = await import('../train/calibrate.js');
   const backend = await selectBackend(backendChoice);

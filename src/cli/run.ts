@@ -27,6 +27,7 @@ import { onStopSignal } from '../launch/signals.js';
 import { probeFiles, probeRows } from '../record/probe-files.js';
 import { printSummary } from './run-table.js';
 import { writeSummaries } from './summarize.js';
+import { requireBackendPackage } from './backend-check.js';
 
 export interface RunOptions {
   out?: string;
@@ -109,6 +110,7 @@ interface SweepContext {
  */
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
+  requireBackendPackage(opts.backend);
   const plan = expandPlan(config);
   // Data files are read and checked before the results folder is touched (a bad CSV is a config error).
   const store = await openData(plan, configPath);
