@@ -7,7 +7,7 @@ import { dispatchOrder } from '../plan/estimate.js';
 import { formatShard, resolveShard, selectShard, type Shard } from '../plan/shard.js';
 import { targetsOf } from '../record/convergence.js';
 import { modeSplits } from '../config/mode-names.js';
-import { curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
+import { cell, curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
 import type { MeasuredShift } from '../data/assemble.js';
 import { openData, type DataStore } from '../data/load.js';
 import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../record/shift-columns.js';
@@ -210,13 +210,21 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);
   const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
-  const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra), { ...shiftFiles, ...probeFiles(plan) });
+  // curves.csv repeats each run's seed and swept values (as runs.csv writes them): tidy on its own, so
+  // pandas/seaborn can colour by an axis (hue=) without joining runs.csv.
+  const labels = (spec: RunSpec): Record<string, string> => ({ seed: cell(spec.seed), ...Object.fromEntries(plan.axes.map((a) => [a, cell(spec.params[a])])) });
+  const [idColumn, ...curveColumns] = curvesColumns(extra);
+  const tidyCurves = (result: RunResult) => curveRows(result, extra).map((row) => ({ ...row, ...labels(result.spec) }));
+  const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), [idColumn!, 'seed', ...plan.axes, ...curveColumns], {
+    ...shiftFiles,
+    ...probeFiles(plan),
+  });
   const measured: MeasuredShift[][] = [];
   /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
   const record = (result: RunResult): void => {
     const shifts = result.shifts ?? [];
     const perRun = { [SHIFTS_CSV]: shiftRows(result.spec.id, shifts), [SHIFT_FEATURES_CSV]: shiftFeatureRows(result.spec.id, shifts) };
-    writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra), { ...perRun, ...probeRows(plan, result) });
+    writer.appendRun(tidyCurves(result), runRow(result, plan, targets, extra), { ...perRun, ...probeRows(plan, result) });
     measured.push(shifts);
   };
 
