@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/record/csv.js';
+import { float32Text, parseCsv } from '../src/record/csv.js';
 import { bnExp, experiment, root, tmp as tmpIn } from './helpers.js';
 
 // End to end: spawn the built CLI (npm test builds dist/ first) as a user would.
@@ -48,6 +48,14 @@ describe('bn-exp CLI', () => {
     const curves = parseCsv(readFileSync(path.join(a, 'curves.csv'), 'utf8'));
     const perRun = (id: string | undefined): number => curves.filter((c) => c.run_id === id).length;
     for (const r of runs.filter((row) => row.status === 'ok')) expect(perRun(r.run_id)).toBe(4); // steps 0, 10, 20, 30
+    // Tidy: each curves row carries its run's seed and swept values, as runs.csv has them.
+    expect(Object.keys(curves[0]!).slice(0, 5)).toEqual(['run_id', 'seed', 'model.batchNorm', 'model.depth', 'step']);
+    for (const c of curves) {
+      const r = runs.find((row) => row.run_id === c.run_id)!;
+      expect([c.seed, c['model.batchNorm'], c['model.depth']]).toEqual([r.seed, r['model.batchNorm'], r['model.depth']]);
+    }
+    // Losses (float32 tensors) are written in the shortest text that reads back to the same float32.
+    for (const c of curves) for (const v of [c.train_loss!, c.test_loss!]) if (v !== '') expect(float32Text(Math.fround(Number(v)))).toBe(v);
     // every run measures its data: the train/test reference pair, per run and per feature
     const shifts = parseCsv(readFileSync(path.join(a, 'shifts.csv'), 'utf8'));
     expect(shifts.map((r) => [r.shift, r.family])).toEqual(new Array(4).fill(['test', 'none']));
