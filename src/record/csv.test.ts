@@ -87,5 +87,8 @@ describe('float32Text', () => {
     const row = { a: Math.fround(0.883), b: 1 / 3 };
     expect(toCsv([row], ['a', 'b'], { header: false, float32: true })).toBe(`0.883,${String(1 / 3)}\n`);
     expect(toCsv([row], ['a', 'b'], { header: false })).toBe(`0.8830000162124634,${String(1 / 3)}\n`);
+    // numbers already written as text (String(x)) too; ids, integers and other text are left alone
+    const text = { a: String(Math.fround(0.883)), b: String(1 / 3), id: '1073741824', name: '0.8830000162124634x' };
+    expect(toCsv([text], ['a', 'b', 'id', 'name'], { header: false, float32: true })).toBe(`0.883,${String(1 / 3)},1073741824,0.8830000162124634x\n`);
   });
 });

@@ -30,7 +30,12 @@ export function toCsv(
   columns: readonly string[],
   opts: { header: boolean; float32?: boolean },
 ): string {
-  return stringify(rows as Record<string, CsvValue>[], {
+  // Rows often hold numbers already written as text (String(x)); those that are float32 values are
+  // shortened too. Only a canonical non-integer number text qualifies: ids and counts are never touched.
+  const shorten = (v: CsvValue): CsvValue =>
+    typeof v === 'string' && /[.e]/.test(v) && String(Number(v)) === v && !Number.isInteger(Number(v)) ? float32Text(Number(v)) : v;
+  const input = opts.float32 ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, shorten(v)]))) : rows;
+  return stringify(input as Record<string, CsvValue>[], {
     header: opts.header,
     columns: [...columns],
     record_delimiter: 'unix',
