@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bnExp, committed, copyResults, snapshot, tmpDir } from './helpers.js';
+import { bnExpSync, committed, copyResults, snapshot, tmpDir } from './helpers.js';
 
 // A damaged or inconsistent result folder, given to any command, exits 2 naming the file and what is
 // wrong, and writes nothing. The folders are copies of the committed CI baseline, damaged by hand.
@@ -30,7 +30,7 @@ const damages: [string, string, (t: string) => string, RegExp][] = [
 describe('merge refuses damaged shards: exit 2, naming the file, writing nothing', { timeout: 120_000 }, () => {
   it('merges an intact folder', () => {
     const out = path.join(tmpDir(), 'merged');
-    const r = bnExp(['merge', copyResults('whole'), '--out', out]);
+    const r = bnExpSync(['merge', copyResults('whole'), '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(out, 'curves.csv'), 'utf8')).toBe(readFileSync(path.join(committed, 'curves.csv'), 'utf8'));
@@ -42,7 +42,7 @@ describe('merge refuses damaged shards: exit 2, naming the file, writing nothing
       const dir = damage(file, edit);
       if (name === 'a missing curves.csv') rmSync(path.join(dir, 'curves.csv'));
       const out = path.join(tmpDir(), 'merged');
-      const r = bnExp(['merge', dir, '--out', out]);
+      const r = bnExpSync(['merge', dir, '--out', out]);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain(dir);
       expect(r.code).toBe(2);
@@ -65,7 +65,7 @@ describe('analysis commands refuse a damaged folder: exit 2, naming the file, wr
     (_cmd, _name, args, file, edit, message) => {
       const dir = damage(file, edit);
       const before = snapshot(dir);
-      const r = bnExp(args(dir));
+      const r = bnExpSync(args(dir));
       expect(r.stderr).toMatch(message);
       expect(r.code).toBe(2);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace

@@ -1,17 +1,75 @@
-// Helpers of the end-to-end tests: spawn the built CLI (dist/, built by `npx tsc` first) as a user would.
-import { spawnSync } from 'node:child_process';
+// Shared by the end-to-end tests: run the built CLI (npm test builds dist/ first) as a user would.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCsv } from '../src/record/csv.js';
 
+/** The repository root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
+/** The CLI entry point. */
+export const bin = path.join(root, 'bin', 'bn-exp.js');
+/** A shipped experiment file. */
+export const experiment = (name: string): string => path.join(root, 'experiments', name);
+
+/** What a CLI process left behind. */
+export type Result = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+/** Options of a process: extra environment, working folder, a kill deadline in ms. */
+export type SpawnOptions = { env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number };
+
+/**
+ * Start `bn-exp args` without waiting. Always asynchronous: a synchronous spawn blocks the test
+ * worker's event loop, and a worker blocked for over a minute misses vitest's RPC deadline
+ * ("Timeout calling onTaskUpdate") although every test passed.
+ */
+export function bnExpAsync(args: string[], opts: SpawnOptions = {}): { child: ChildProcess; done: Promise<Result> } {
+  return spawnAsync(process.execPath, [bin, ...args], opts);
+}
+
+/** Run `bn-exp args` to its end. */
+export function bnExp(args: string[], opts: SpawnOptions = {}): Promise<Result> {
+  return bnExpAsync(args, opts).done;
+}
+
+/** Run any program to its end, asynchronously (see bnExpAsync for why). */
+export function run(file: string, args: string[], opts: SpawnOptions = {}): Promise<Result> {
+  return spawnAsync(file, args, opts).done;
+}
+
+function spawnAsync(file: string, args: string[], opts: SpawnOptions): { child: ChildProcess; done: Promise<Result> } {
+  const child = spawn(file, args, { cwd: opts.cwd ?? root, env: { ...process.env, FORCE_COLOR: '0', ...opts.env }, timeout: opts.timeout });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Result>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** A fresh temporary folder. */
+export const tmp = (prefix = 'bn-exp-test-'): string => mkdtempSync(path.join(os.tmpdir(), prefix));
+/** The rows of a CSV file of a results folder. */
+export const rows = (dir: string, file: string): Record<string, string>[] => parseCsv(readFileSync(path.join(dir, file), 'utf8'));
+/** A results folder's manifest.json. */
+export const manifest = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+/** runs.csv without the wall-clock column (it differs on every run). */
+export const noWall = (dir: string): Record<string, string>[] => rows(dir, 'runs.csv').map(({ wall_s: _, ...rest }) => rest);
+
+// ---- for the reliability tests: copies of a small real result set, and folder snapshots ----
+
 /** The committed CI baseline: a small real result set (2 cells x 4 seeds) to copy and damage. */
 export const committed = path.join(root, 'results', 'baselines', 'ci-baseline');
 
-/** Run `bn-exp args...` and collect its exit code and output. */
-export function bnExp(args: string[], cwd = root): { code: number | null; stdout: string; stderr: string } {
+/**
+ * Run `bn-exp args...` synchronously (short commands only: refusals and analysis commands that finish in
+ * seconds; anything that trains uses the asynchronous `bnExp`).
+ */
+export function bnExpSync(args: string[], cwd = root): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bnExp, copyResults, snapshot, tmpDir } from './helpers.js';
+import { bnExpSync, copyResults, snapshot, tmpDir } from './helpers.js';
 
 /** A lock naming this (live) test process, as a bn-exp writing the folder would leave it. */
 function holdLock(dir: string): void {
@@ -22,7 +22,7 @@ describe('every command that writes into a results folder takes its lock', { tim
     ['merge --force', ['merge', shard, '--out', target, '--force']],
   ])('%s refuses a folder another bn-exp is writing: exit 2, nothing written', (_name, args) => {
     const before = snapshot(target);
-    const r = bnExp(args);
+    const r = bnExpSync(args);
     expect(r.stderr).toContain(`${target} is being written by another bn-exp (pid ${process.pid}`);
     expect(r.code).toBe(2);
     expect(snapshot(target)).toEqual(before);
@@ -30,11 +30,11 @@ describe('every command that writes into a results folder takes its lock', { tim
 
   it('summarize, report and plot write when the folder is free, and leave no lock behind', () => {
     const free = copyResults('free');
-    expect(bnExp(['summarize', free]).code).toBe(0);
-    expect(bnExp(['plot', free, '--metric', 'final_test_acc']).code).toBe(0);
+    expect(bnExpSync(['summarize', free]).code).toBe(0);
+    expect(bnExpSync(['plot', free, '--metric', 'final_test_acc']).code).toBe(0);
     expect(snapshot(free).some((f) => f.startsWith('.bn-exp.lock'))).toBe(false);
     const out = path.join(tmpDir(), 'base');
-    expect(bnExp(['baseline', free, '--out', out]).code).toBe(0);
+    expect(bnExpSync(['baseline', free, '--out', out]).code).toBe(0);
     expect(snapshot(out).some((f) => f.startsWith('.bn-exp.lock'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bnExp, committed, copyResults, root, snapshot, tmpDir } from './helpers.js';
+import { bnExpSync, committed, copyResults, root, snapshot, tmpDir } from './helpers.js';
 
 // --resume repairs what a kill or a full disk can leave after the last run, and refuses without writing
 // what it cannot continue. The folders are copies of the committed CI baseline (every run committed).
@@ -13,7 +13,7 @@ describe('run --resume', { timeout: 300_000 }, () => {
     rmSync(path.join(dir, 'summary.csv'));
     const cs = path.join(dir, 'curves_summary.csv');
     writeFileSync(cs, readFileSync(cs, 'utf8').slice(0, 1000)); // cut off by a full disk
-    const r = bnExp(['run', config, '--out', dir, '--resume', '--backend', 'wasm', '--quiet']);
+    const r = bnExpSync(['run', config, '--out', dir, '--resume', '--backend', 'wasm', '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('summaries and report rewritten');
@@ -34,7 +34,7 @@ describe('run --resume', { timeout: 300_000 }, () => {
     const curves = path.join(dir, 'curves.csv');
     writeFileSync(curves, readFileSync(curves, 'utf8').split('\n').filter((l) => !l.startsWith(last)).join('\n'));
     const before = snapshot(dir);
-    const r = bnExp(['run', config, '--out', dir, '--resume', '--backend', 'wasm', '--quiet']);
+    const r = bnExpSync(['run', config, '--out', dir, '--resume', '--backend', 'wasm', '--quiet']);
     expect(r.stderr).toMatch(/runs\.csv: its columns differ from this run's .*Nothing was written/);
     expect(r.code).toBe(2);
     expect(snapshot(dir)).toEqual(before);
@@ -44,11 +44,11 @@ describe('run --resume', { timeout: 300_000 }, () => {
 describe('an empty shard', { timeout: 300_000 }, () => {
   it('is a success writing an empty result set that merge accepts', () => {
     const dir = path.join(tmpDir(), 'shard');
-    const r = bnExp(['run', config, '--shard', '50/100', '--out', dir, '--backend', 'wasm', '--quiet']);
+    const r = bnExpSync(['run', config, '--shard', '50/100', '--out', dir, '--backend', 'wasm', '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('holds none of the 8 runs');
-    const m = bnExp(['merge', dir, '--out', path.join(tmpDir(), 'merged'), '--allow-missing']);
+    const m = bnExpSync(['merge', dir, '--out', path.join(tmpDir(), 'merged'), '--allow-missing']);
     expect(m.stderr).toBe('');
     expect(m.code).toBe(0);
     expect(m.stdout).toContain('merged 0 runs');

@@ -6,7 +6,8 @@
 #
 # Each array task runs `bn-exp run` with no --shard: bn-exp reads SLURM_ARRAY_TASK_ID and
 # SLURM_ARRAY_TASK_COUNT and runs its round-robin part (shard ID+1 of COUNT), into $OUT/shard-ID. With
-# --resume a requeued or resubmitted task continues where it stopped. The merge job writes $OUT/merged.
+# --resume a requeued or resubmitted task continues where it stopped; --no-report: a shard's report would
+# cover only its part. The merge job writes $OUT/merged with its summaries and the report of the whole sweep.
 # OUT must be on a filesystem every node sees.
 #
 # Settings (environment): CONFIG, OUT, SHARDS (array size), CPUS (per task, also bn-exp --workers),
@@ -26,9 +27,9 @@ BN_EXP=${BN_EXP:-npx --no-install bn-exp}
 if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then
   # An array task: bn-exp takes its shard from the Slurm environment.
   # shellcheck disable=SC2086 # BN_EXP and ARGS are word lists
-  exec $BN_EXP run "$CONFIG" --out "$OUT/shard-$SLURM_ARRAY_TASK_ID" --workers "$CPUS" --resume --quiet $ARGS
+  exec $BN_EXP run "$CONFIG" --out "$OUT/shard-$SLURM_ARRAY_TASK_ID" --workers "$CPUS" --resume --no-report --quiet $ARGS
 elif [ -n "${SLURM_JOB_ID:-}" ]; then
-  # The merge job: every shard folder into one result set, in run-list order.
+  # The merge job: every shard folder into one result set, in run-list order, then its summaries and report.
   # shellcheck disable=SC2086
   exec $BN_EXP merge "$OUT"/shard-* --out "$OUT/merged" --force
 else

@@ -7,6 +7,10 @@ import { lockFolder } from '../record/lock.js';
 import { readResultSet, type ResultSet } from '../record/result-set.js';
 import { CURVES_CSV, MANIFEST, RUNS_CSV, writeManifestAtomic } from '../record/results.js';
 import { writeSummaries } from './summarize.js';
+import { plural } from '../report/format.js';
+
+/** Fewer seeds per cell than this give bands too narrow to trust: a rerun with other seeds can fail them. */
+export const MIN_BASELINE_SEEDS = 4;
 
 /** runs.csv columns a baseline leaves out: wall-clock time differs on every run and machine. */
 const VOLATILE = new Set(['wall_s']);
@@ -47,6 +51,14 @@ function recordBaseline(rs: ResultSet, results: string, out: string, force: bool
   writeCsv(path.join(out, CURVES_CSV), rs.curves, rs.curvesColumns);
   writeSummaries({ ...rs, dir: out, runsColumns }, out);
   const cells = groupCells(rs.runs, rs.axes);
+  const fewest = Math.min(...cells.map((c) => c.runs.length));
+  if (fewest < MIN_BASELINE_SEEDS) {
+    console.error(
+      `warning: ${out} has cells with only ${plural(fewest, 'seed')}: the check bands come from the spread over seeds, and with ` +
+        `fewer than ${MIN_BASELINE_SEEDS} they are too narrow to trust (a rerun with other seeds may fail). ` +
+        `Record it from a run with --set seeds=${MIN_BASELINE_SEEDS} or more.`,
+    );
+  }
   console.log(
     `recorded baseline ${out}: ${rs.runs.length} runs in ${cells.length} cells (${cells.map((c) => cellLabel(c.params)).join('; ')})\n` +
       `check new results with: bn-exp check <results> --baseline ${out}`,

@@ -4,6 +4,8 @@ import { configChanges } from '../analysis/config-diff.js';
 import { type CheckPolicy, type CheckReport, checkAgainstBaseline } from '../analysis/regression.js';
 import { CheckFailed, UsageError } from '../errors.js';
 import { readResultSet } from '../record/result-set.js';
+import { alignFixedAxes } from './check-align.js';
+import { CHECK_FORMATS, type CheckFormat, checkJson, checkJunit, checkMarkdown } from './check-format.js';
 
 /** Flags of `bn-exp check`, as commander gives them (strings). */
 export interface CheckOptions {
@@ -12,6 +14,8 @@ export interface CheckOptions {
   atol: string;
   rtol: string;
   fraction: string;
+  /** text (default), md, json or junit. */
+  format?: string;
 }
 
 function parsePolicy(opts: CheckOptions): CheckPolicy {
@@ -50,16 +54,22 @@ export function formatReport(report: CheckReport, head: string): string {
 /** `bn-exp check <results> --baseline <dir>`: exit 0 pass, 1 regression (CheckFailed), 2 unusable input. */
 export function checkCommand(results: string, opts: CheckOptions): void {
   const policy = parsePolicy(opts);
-  const baseline = readResultSet(opts.baseline);
+  const format = (opts.format ?? 'text') as CheckFormat;
+  if (!CHECK_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}, got "${opts.format}"`);
   const candidate = readResultSet(results);
+  const aligned = alignFixedAxes(readResultSet(opts.baseline), candidate, candidate.manifest?.config);
+  const baseline = aligned.baseline;
   const report = checkAgainstBaseline(baseline, candidate, policy);
+  report.notes.unshift(...aligned.notes);
   if (report.unusable.length > 0) {
     throw new UsageError(`cannot check ${results} against the baseline ${opts.baseline}:\n${report.unusable.map((u) => `  - ${u}`).join('\n')}`);
   }
   const changes = configChanges(baseline.manifest?.config, candidate.manifest?.config);
   if (changes.length > 0) report.notes.unshift(`config differs from the baseline's: ${changes.join('; ')}`);
-  const head = `check ${results} against ${opts.baseline} (band: mean ± max(${policy.k}·std, ${policy.atol}, ${policy.rtol}·|mean|); fail above ${policy.fraction * 100}% of evaluations)`;
-  process.stdout.write(formatReport(report, head));
+  const rule = `mean ± max(${policy.k}·std, ${policy.atol}, ${policy.rtol}·|mean|); fail above ${policy.fraction * 100}% of evaluations`;
+  const head = { results, baseline: opts.baseline, rule };
+  const write = { md: checkMarkdown, json: checkJson, junit: checkJunit } as const;
+  process.stdout.write(format === 'text' ? formatReport(report, `check ${results} against ${opts.baseline} (band: ${rule})`) : write[format](report, head));
   const regressed = report.findings.filter((f) => f.outcome === 'regressed');
   if (regressed.length > 0) {
     const cells = new Set(regressed.map((f) => cellLabel(f.cell))).size;

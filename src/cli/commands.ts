@@ -13,6 +13,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/**
+ * `--set path=value` and `--unset path` (repeatable), kept in one ordered list: `--unset x` is stored
+ * as Hydra's `~x`, so later overrides win whichever flag they came with.
+ */
+function withOverrides(cmd: Command, what = 'override a config value (repeatable)'): Command {
+  cmd
+    .option('-s, --set <path=value>', what, collect, [])
+    .option('-u, --unset <path>', 'delete a config key, e.g. train.epochs, so its default applies (repeatable; also --set "~path")');
+  cmd.on('option:unset', (p: string) => cmd.setOptionValue('set', [...((cmd.getOptionValue('set') as string[] | undefined) ?? []), `~${p}`]));
+  return cmd;
+}
+
 /** Declares the commands and flags; each action lazy-imports its command module. */
 export function buildProgram(): Command {
   const program = new Command()
@@ -22,12 +34,14 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run bn-exp --help for usage)');
 
-  program
-    .command('run')
-    .description('run every run of an experiment config and write manifest.json, runs.csv and curves.csv')
-    .argument('<config>', 'experiment file (YAML or JSON)')
-    .option('-o, --out <dir>', 'results folder (default: results/<name>)')
-    .option('-s, --set <path=value>', 'override a config value, e.g. train.epochs=5 or "model.depth=[2,4]" (repeatable)', collect, [])
+  withOverrides(
+    program
+      .command('run')
+      .description('run every run of an experiment config and write manifest.json, runs.csv and curves.csv')
+      .argument('<config>', 'experiment file (YAML or JSON)')
+      .option('-o, --out <dir>', 'results folder (default: results/<name>)'),
+    'override a config value, e.g. train.steps=200, "model.depth=[2,4]" (a list sweeps the path) (repeatable)',
+  )
     .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('-q, --quiet', 'no progress lines; only the final summary', false)
@@ -53,11 +67,12 @@ export function buildProgram(): Command {
       await watchCommand(results, opts);
     });
 
-  program
-    .command('plan')
-    .description('list the runs of an experiment (ids, swept values), their count and an estimate of the time, without training')
-    .argument('<config>', 'experiment file (YAML or JSON)')
-    .option('-s, --set <path=value>', 'override a config value (repeatable)', collect, [])
+  withOverrides(
+    program
+      .command('plan')
+      .description('list the runs of an experiment (ids, swept values), their count and an estimate of the time, without training')
+      .argument('<config>', 'experiment file (YAML or JSON)'),
+  )
     .option('--shard <i/n>', 'list only the i-th of n parts (as run --shard)')
     .option('-w, --workers <n>', 'estimate the time with n parallel workers', '1')
     .option('--from <dir>', 'estimate from an earlier result set (its runs.csv wall_s)')
@@ -71,24 +86,27 @@ export function buildProgram(): Command {
 
   program
     .command('merge')
-    .description('join shard folders of one experiment into one result set in run-list order; reports missing and duplicate runs')
+    .description('join shard folders of one experiment into one result set in run-list order (reports missing and duplicate runs), then write the summaries and the report as run does')
     .argument('<dirs...>', 'shard result folders')
     .requiredOption('-o, --out <dir>', 'merged results folder')
     .option('-f, --force', 'replace an existing result set in the output folder', false)
     .option('--allow-missing', 'write the merged set even when runs are missing (they are listed in its manifest)', false)
+    .option('--no-report', 'do not write report.html, report.md and figures/ at the end (the summaries are always written)')
     .action(async (dirs: string[], opts: MergeOptions) => {
       const { mergeCommand } = await import('./merge.js');
       await mergeCommand(dirs, opts);
     });
 
-  program
-    .command('validate')
-    .description('check an experiment config and print its run count, without training')
-    .argument('<config>', 'experiment file (YAML or JSON)')
-    .option('-s, --set <path=value>', 'override a config value (repeatable)', collect, [])
-    .action(async (config: string, opts: { set: string[] }) => {
+  withOverrides(
+    program
+      .command('validate')
+      .description('check experiment configs and print their run counts, without training')
+      .argument('<configs...>', 'experiment files (YAML or JSON)'),
+    'override a config value (repeatable; applied to every file)',
+  )
+    .action(async (configs: string[], opts: { set: string[] }) => {
       const { validateCommand } = await import('./validate.js');
-      await validateCommand(config, opts);
+      await validateCommand(configs, opts);
     });
 
   program
@@ -135,16 +153,18 @@ export function buildProgram(): Command {
     .option('--atol <x>', 'absolute floor of the band half-width', '0.01')
     .option('--rtol <x>', 'floor of the band half-width relative to |baseline mean|', '0.05')
     .option('--fraction <x>', 'fail a curve outside its band (bad side) at more than this fraction of evaluations', '0.25')
+    .addOption(new Option('--format <format>', 'output: text, md (a PR comment or job summary), json, junit (CI test panels)').choices(['text', 'md', 'json', 'junit']).default('text'))
     .action(async (results: string, opts: CheckOptions) => {
       const { checkCommand } = await import('./check.js');
       checkCommand(results, opts);
     });
 
-  program
-    .command('identity')
-    .description("train the config's first BN run, then show BN(x) = x with gamma = sqrt(var_B + eps), beta = mu_B, and that a batch of one gives every input the same output")
-    .argument('<config>', 'experiment file (YAML or JSON)')
-    .option('-s, --set <path=value>', 'override a config value (repeatable)', collect, [])
+  withOverrides(
+    program
+      .command('identity')
+      .description("train the config's first BN run, then show BN(x) = x with gamma = sqrt(var_B + eps), beta = mu_B, and that a batch of one gives every input the same output")
+      .argument('<config>', 'experiment file (YAML or JSON)'),
+  )
     .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .action(async (config: string, opts: { set: string[]; backend: (typeof BACKENDS)[number] }) => {
       const { identityCommand } = await import('./identity.js');

@@ -3,6 +3,7 @@ import { expandPlan } from '../plan/expand.js';
 import { UsageError } from '../errors.js';
 import type { BackendChoice } from '../backends.js';
 import { describeRun } from './progress.js';
+import { requireBackendPackage } from './backend-check.js';
 
 /**
  * `bn-exp identity`: trains the config's first run with a BN layer, then shows on its test set that
@@ -11,6 +12,7 @@ import { describeRun } from './progress.js';
  */
 export async function identityCommand(configPath: string, opts: { set: string[]; backend: BackendChoice }): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
+  requireBackendPackage(opts.backend);
   const spec = expandPlan(config).runs.find((r) => r.model.batchNorm !== 'off' || r.model.inputBatchNorm);
   if (!spec) throw new UsageError(`${configPath}: no run has a BN layer (model.batchNorm or model.inputBatchNorm)`);
   const { selectBackend } = await import('../train/backend.js');

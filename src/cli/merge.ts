@@ -1,18 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { plural } from '../report/format.js';
 import { splitCsv } from '../record/csv-records.js';
 import { parseManifestInfo } from '../record/manifest-info.js';
 import { LOCK, lockFolder } from '../record/lock.js';
 import { checkShard, mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
 import { CURVES_CSV, openResults, readManifest, RUNS_CSV, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
 import { runKeyedCsvs } from '../record/run-order.js';
+import { writeSummaries } from './summarize.js';
 
 /** Flags of `bn-exp merge`. */
 export interface MergeOptions {
   out: string;
   force: boolean;
   allowMissing: boolean;
+  /** Write the report at the end, as `run` does (commander's --no-report sets false). */
+  report?: boolean;
 }
 
 function readFolder(dir: string): { folder: ShardFolder; manifest: Record<string, unknown> } {
@@ -52,7 +56,7 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
   for (const w of plan.warnings) console.error(`warning: ${w}`);
 
   const name = folders[0]!.info.name;
-  console.log(`${name}: ${folders.length} folders, ${plan.source.size} of ${plan.runs.length} runs found`);
+  console.log(`${name}: ${plural(folders.length, 'folder')}, ${plan.source.size} of ${plural(plan.runs.length, 'run')} found`);
   for (const f of read) {
     const s = f.folder.info.shard;
     const committed = f.folder.files.get('runs.csv')?.records.length ?? 0;
@@ -78,7 +82,11 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
   } finally {
     release();
   }
-  console.log(`merged ${plan.source.size} runs into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+  console.log(`merged ${plural(plan.source.size, 'run')} into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
+  // Finish what run finishes: the shards skipped these (a per-shard report would be partial).
+  const { summary, curves } = writeSummaries(opts.out);
+  console.log(`wrote ${summary} and ${curves}`);
+  if (opts.report !== false) await (await import('./report.js')).reportAfterRun(opts.out);
 }
 
 /** Write the merged files, then the manifest (the folders it came from, missing runs). */

@@ -15,6 +15,8 @@ import type { RunSpec } from '../types.js';
 import { parseWorkers } from '../launch/executor.js';
 import { formatDuration } from './progress.js';
 import { shortValue } from './short-value.js';
+import { plural } from '../report/format.js';
+import { requireBackendPackage } from './backend-check.js';
 import { openData, type DataStore } from '../data/load.js';
 
 /** Flags of `bn-exp plan`. */
@@ -63,6 +65,7 @@ async function calibrateShapes(
   backendChoice: BackendChoice,
   quiet: boolean,
 ): Promise<{ timed: TimedRun[]; backend: string }> {
+  requireBackendPackage(backendChoice);
   const { selectBackend } = await import('../train/backend.js');
   const { calibrate } = await import('../train/calibrate.js');
   const backend = await selectBackend(backendChoice);
@@ -134,8 +137,8 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   console.log([chalk.bold(line(header)), ...rows.map(line)].join('\n'));
 
   const cells = plan.axes.length === 0 ? '1 cell' : plan.axes.join(' x ');
-  const scope = shard ? `shard ${formatShard(shard)}: ${runs.length} of ${plan.runs.length} runs` : `${runs.length} runs`;
-  console.log(`\n${plan.config.name}: ${scope} (${cells} x ${plan.seeds.length} seeds), ${steps.reduce((a, b) => a + b, 0)} steps`);
+  const scope = shard ? `shard ${formatShard(shard)}: ${runs.length} of ${plural(plan.runs.length, 'run')}` : plural(runs.length, 'run');
+  console.log(`\n${plan.config.name}: ${scope} (${cells} x ${plural(plan.seeds.length, 'seed')}), ${steps.reduce((a, b) => a + b, 0)} steps`);
   if (seconds !== undefined) {
     const sources = [...new Set(estimates.map((e) => e.source))].join(', ');
     console.log(`estimated time: ${formatDuration(seconds)} with ${workers} worker${workers > 1 ? 's' : ''} (from ${basis}; per run: ${sources})`);

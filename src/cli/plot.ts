@@ -16,6 +16,18 @@ export interface PlotOptions {
   out?: string;
 }
 
+/**
+ * The column a mistyped --metric most likely meant: a close typo, else the longest column the name
+ * starts with or that starts with it (`test_accuracy` -> `test_acc`), else none.
+ */
+export function nearestColumn(metric: string, columns: readonly string[]): string | undefined {
+  const typo = didYouMean(metric, columns);
+  if (typo !== undefined) return typo;
+  const m = metric.toLowerCase();
+  const related = columns.filter((c) => c.length >= 3 && (m.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(m)));
+  return related.sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+}
+
 /** `bn-exp plot <results> --metric <col> [--by <axis>] [--out file.svg|.png]`: one chart, written as SVG or PNG. */
 export async function plotCommand(results: string, opts: PlotOptions): Promise<void> {
   const data = readReportData(results);
@@ -26,7 +38,7 @@ export async function plotCommand(results: string, opts: PlotOptions): Promise<v
   const plot = plotSpec(data, opts.metric, opts.by);
   if (!plot) {
     const tables = plottableColumns(data).filter(([, cols]) => cols.length > 0);
-    const hint = didYouMean(opts.metric, tables.flatMap(([, cols]) => cols));
+    const hint = nearestColumn(opts.metric, tables.flatMap(([, cols]) => cols));
     const list = tables.map(([file, cols]) => `${file}: ${cols.join(', ')}`).join('\n  ');
     throw new UsageError(`--metric ${opts.metric}: no such numeric column${hint ? `; did you mean "${hint}"?` : ''}\ncolumns with values:\n  ${list}`);
   }

@@ -7,7 +7,7 @@ import { dispatchOrder } from '../plan/estimate.js';
 import { formatShard, resolveShard, selectShard, type Shard } from '../plan/shard.js';
 import { targetsOf } from '../record/convergence.js';
 import { modeSplits } from '../config/mode-names.js';
-import { curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
+import { cell, curveRows, curvesColumns, runRow, runsColumns } from '../record/run-rows.js';
 import type { MeasuredShift } from '../data/assemble.js';
 import { openData, type DataStore } from '../data/load.js';
 import { extraSplitNames, SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../record/shift-columns.js';
@@ -27,6 +27,7 @@ import { onStopSignal } from '../launch/signals.js';
 import { probeFiles, probeRows } from '../record/probe-files.js';
 import { printSummary } from './run-table.js';
 import { writeSummaries } from './summarize.js';
+import { requireBackendPackage } from './backend-check.js';
 
 export interface RunOptions {
   out?: string;
@@ -109,6 +110,7 @@ interface SweepContext {
  */
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
+  requireBackendPackage(opts.backend);
   const plan = expandPlan(config);
   // Data files are read and checked before the results folder is touched (a bad CSV is a config error).
   const store = await openData(plan, configPath);
@@ -210,15 +212,23 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
   const targets = targetsOf(plan.config.train.target);
   const extra = extraSplitsOf(plan);
   const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
+  // curves.csv repeats each run's seed and swept values (as runs.csv writes them): tidy on its own, so
+  // pandas/seaborn can colour by an axis (hue=) without joining runs.csv.
+  const labels = (spec: RunSpec): Record<string, string> => ({ seed: cell(spec.seed), ...Object.fromEntries(plan.axes.map((a) => [a, cell(spec.params[a])])) });
+  const [idColumn, ...curveColumns] = curvesColumns(extra);
+  const tidyCurves = (result: RunResult) => curveRows(result, extra).map((row) => ({ ...row, ...labels(result.spec) }));
   // The writer checks the files' columns before anything is written (a resume after adding probes is refused untouched).
-  const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), curvesColumns(extra), { ...shiftFiles, ...probeFiles(plan) });
+  const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), [idColumn!, 'seed', ...plan.axes, ...curveColumns], {
+    ...shiftFiles,
+    ...probeFiles(plan),
+  });
   writeManifestAtomic(outDir, manifest);
   const measured: MeasuredShift[][] = [];
   /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */
   const record = (result: RunResult): void => {
     const shifts = result.shifts ?? [];
     const perRun = { [SHIFTS_CSV]: shiftRows(result.spec.id, shifts), [SHIFT_FEATURES_CSV]: shiftFeatureRows(result.spec.id, shifts) };
-    writer.appendRun(curveRows(result, extra), runRow(result, plan, targets, extra), { ...perRun, ...probeRows(plan, result) });
+    writer.appendRun(tidyCurves(result), runRow(result, plan, targets, extra), { ...perRun, ...probeRows(plan, result) });
     measured.push(shifts);
   };
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { curveMetricColumns, runMetricColumns } from '../record/columns.js';
+import { groupCells } from '../analysis/cells.js';
+import { plural } from '../report/format.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from '../analysis/seed-summary.js';
 import { Rng } from '../stats/rng.js';
 import { writeCsv } from '../record/csv.js';
@@ -27,15 +29,27 @@ export function writeSummaries(set: ResultSet | string, outDir?: string): { summ
   return { summary, curves };
 }
 
-/** `bn-exp summarize <results>`: statistics over seeds per cell (and per step) as CSV. */
+/** `bn-exp summarize <results>`: statistics over seeds per cell (and per step) as CSV; says what it found. */
 export function summarizeCommand(results: string): void {
+  const rs = readResultSet(results);
+  const cells = groupCells(rs.runs, rs.axes);
+  const seeds = [...new Set(cells.map((c) => c.runs.length))].sort((a, b) => a - b);
+  const perCell = seeds.length === 1 ? plural(seeds[0]!, 'run') : `${seeds[0]}-${seeds.at(-1)} runs`;
+  const notOk = rs.runs.filter((r) => r.status !== 'ok').length;
+  const steps = new Set(rs.curves.map((c) => c.step)).size;
+  console.log(
+    `${rs.name}: ${plural(rs.runs.length, 'run')} in ${plural(cells.length, 'cell')} (${perCell} each` +
+      `${rs.axes.length > 0 ? `; swept: ${rs.axes.join(', ')}` : ''})` +
+      `${notOk > 0 ? `, ${notOk} diverged or failed` : ''}; ${plural(rs.curves.length, 'curve row')} at ${plural(steps, 'step')}`,
+  );
   const release = lockFolder(resultsDirOf(results), { create: false }); // never beside a run still writing
   let written: { summary: string; curves: string };
   try {
-    written = writeSummaries(results);
+    written = writeSummaries(rs);
   } finally {
     release();
   }
   const { summary, curves } = written;
-  console.log(`wrote ${summary} and ${curves}`);
+  console.log(`wrote ${summary} (${plural(cells.length, 'row')}: statistics over seeds per cell)`);
+  console.log(`wrote ${curves} (per cell and evaluation step)`);
 }

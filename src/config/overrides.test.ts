@@ -21,6 +21,8 @@ describe('parseOverride', () => {
 
   it.each([
     { text: 'model.depth', message: 'expected path=value' },
+    { text: '~', message: 'the path after "~" is empty' },
+    { text: '~train.epochs=3', message: 'takes no value' },
     { text: '=3', message: 'the path before "=" is empty' },
     { text: 'model.depth=', message: 'no value after "="' },
     { text: 'model..depth=3', message: 'empty key' },
@@ -71,6 +73,40 @@ describe('applyOverrides', () => {
     const before = structuredClone(raw);
     expect(applyOverrides(raw, parseOverrides(sets))).toMatchObject(expected);
     expect(raw).toEqual(before); // not mutated
+  });
+
+  const quickLike = { name: 'q', model: { depth: 2, batchNorm: 'off' }, train: { epochs: 3, learningRate: 0.1 }, sweep: { 'train.learningRate': [0.1, 0.3] } };
+  const apply = (sets: string[]) => applyOverrides(quickLike, parseOverrides(sets));
+
+  it.each([
+    { name: 'a list on a number path sweeps it', sets: ['model.depth=[2,4]'], axis: 'model.depth', levels: [2, 4] },
+    { name: "Hydra's comma form sweeps it too", sets: ['model.depth=2,4'], axis: 'model.depth', levels: [2, 4] },
+    { name: 'the comma form on an enum path', sets: ['model.batchNorm=off,before'], axis: 'model.batchNorm', levels: ['off', 'before'] },
+    { name: 'a later list replaces an axis of the file', sets: ['train.learningRate=[0.01]'], axis: 'train.learningRate', levels: [0.01] },
+  ])('$name', ({ sets, axis, levels }) => {
+    const out = apply(sets) as { sweep: Record<string, unknown> };
+    expect(out.sweep[axis]).toEqual(levels);
+  });
+
+  it('a list on a path that takes a list sets it (train.target), and a comma in a text path stays text', () => {
+    const out = apply(['train.target=[{metric: test_acc, value: 0.9}]', 'description=a, b']) as { train: { target: unknown }; description: string; sweep: object };
+    expect(out.train.target).toEqual([{ metric: 'test_acc', value: 0.9 }]);
+    expect(out.description).toBe('a, b');
+    expect(Object.keys(out.sweep)).toEqual(['train.learningRate']);
+  });
+
+  it('~path deletes a key and its axes; a missing key is no error', () => {
+    expect(apply(['~train.epochs'])).toEqual({ ...quickLike, train: { learningRate: 0.1 } });
+    expect(apply(['~train.learningRate'])).toEqual({ ...quickLike, train: { epochs: 3 }, sweep: {} });
+    expect(apply(['~sweep.train.learningRate'])).toEqual({ ...quickLike, sweep: {} });
+    expect(apply(['~data.trainSize'])).toEqual(quickLike);
+  });
+
+  it('train.steps replaces train.epochs and back (set or swept)', () => {
+    expect(apply(['train.steps=200'])).toMatchObject({ train: { steps: 200, learningRate: 0.1 } });
+    expect((apply(['train.steps=200']) as { train: object }).train).not.toHaveProperty('epochs');
+    expect((apply(['train.steps=200', 'train.epochs=2']) as { train: object }).train).toEqual({ epochs: 2, learningRate: 0.1 });
+    expect((apply(['train.steps=[100,200]']) as { train: object }).train).toEqual({ learningRate: 0.1 });
   });
 
   it('a scalar in the way is a UsageError', () => {

@@ -18,21 +18,41 @@ export function neutralizeFormula(text: string): string {
 }
 
 /**
+ * The shortest decimal text that reads back to the same float32 value, for a number that is one
+ * (`0.883` for the float32 nearest 0.883, which `String` writes as `0.8830000162124634`). Any other
+ * number (a float64 statistic, NaN, ±Infinity) keeps `String(x)`: nothing it holds is dropped.
+ */
+export function float32Text(x: number): string {
+  if (!Number.isFinite(x) || Math.fround(x) !== x) return String(x);
+  for (let digits = 1; digits <= 9; digits++) {
+    const shorter = Number(x.toPrecision(digits));
+    if (Math.fround(shorter) === x) return String(shorter);
+  }
+  return String(x); // not reached: 9 significant digits always round-trip a float32
+}
+
+/**
  * CSV text of `rows` in the given column order: `,` separated, `.` decimals (plain `String(x)`,
- * no locale), `\n` line ends, quotes only where a cell needs them. Missing keys give ''.
+ * no locale; with `float32`, float32 values in their shortest round-tripping form, see float32Text),
+ * `\n` line ends, quotes only where a cell needs them. Missing keys give ''.
  */
 export function toCsv(
   rows: readonly Record<string, CsvValue>[],
   columns: readonly string[],
-  opts: { header: boolean },
+  opts: { header: boolean; float32?: boolean },
 ): string {
-  return stringify(rows as Record<string, CsvValue>[], {
+  // Rows often hold numbers already written as text (String(x)); those that are float32 values are
+  // shortened too. Only a canonical non-integer number text qualifies: ids and counts are never touched.
+  const shorten = (v: CsvValue): CsvValue =>
+    typeof v === 'string' && /[.e]/.test(v) && String(Number(v)) === v && !Number.isInteger(Number(v)) ? float32Text(Number(v)) : v;
+  const input = opts.float32 ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, shorten(v)]))) : rows;
+  return stringify(input as Record<string, CsvValue>[], {
     header: opts.header,
     columns: [...columns],
     record_delimiter: 'unix',
     cast: {
       string: neutralizeFormula,
-      number: (x) => String(x),
+      number: opts.float32 ? float32Text : (x) => String(x),
       boolean: (x) => String(x), // csv-stringify's default writes true as "1", false as ""
     },
   });

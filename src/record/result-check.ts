@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { columnInfo, isNumericKind } from './columns.js';
 import { RUN_STATUSES } from './run-rows.js';
 
 // The one place that decides whether the runs.csv and curves.csv of a result set can be trusted. Every
@@ -11,7 +12,8 @@ type Row = Record<string, string>;
 const RUNS_TEXT = new Set(['run_id', 'status', 'error']);
 /** Metrics an `ok` run must have as finite numbers when present; diverged and failed runs may hold NaN/Infinity. */
 const finiteWhenOk = (column: string): boolean => /^(final_|steps$|seed$|generalization_gap$)/.test(column);
-const CURVE_FINITE_EXEMPT = new Set(['run_id']);
+/** Columns of curves.csv that hold no measurement: ids, the seed and swept values (the registry says which). */
+const notMeasured = (column: string): boolean => !isNumericKind(columnInfo(column)?.kind ?? 'real');
 
 /** At most this many problems are listed: enough to see the pattern, short enough to read. */
 const SHOWN = 10;
@@ -100,7 +102,7 @@ export function checkCurves(
     if (first !== undefined) p.add(`${at}: run ${id} step ${step} appears twice (also line ${line(first)})`);
     else seen.set(key, i);
     for (const c of columns) {
-      if (CURVE_FINITE_EXEMPT.has(c) || c === 'step') continue;
+      if (c === 'step' || notMeasured(c)) continue;
       const v = r[c] ?? '';
       if (v === '') continue;
       if (!NUMERIC.test(v)) p.add(`${at}, column ${c}: "${v}" is not a number`);

@@ -135,10 +135,10 @@ export class ResultsWriter {
     for (const [file, rows] of Object.entries(extra)) {
       const columns = this.extraColumns[file];
       if (columns === undefined) throw new Error(`ResultsWriter: ${file} was not declared`);
-      if (rows.length > 0) appendSynced(join(this.dir, file), toCsv(rows, columns, { header: false }));
+      if (rows.length > 0) appendSynced(join(this.dir, file), toCsv(rows, columns, { header: false, float32: true }));
     }
-    if (curves.length > 0) appendSynced(join(this.dir, CURVES_CSV), toCsv(curves, this.curvesColumns, { header: false }));
-    appendSynced(join(this.dir, RUNS_CSV), toCsv([run], this.runsColumns, { header: false }));
+    if (curves.length > 0) appendSynced(join(this.dir, CURVES_CSV), toCsv(curves, this.curvesColumns, { header: false, float32: true }));
+    appendSynced(join(this.dir, RUNS_CSV), toCsv([run], this.runsColumns, { header: false, float32: true }));
   }
 }
 

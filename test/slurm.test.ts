@@ -2,17 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../record/csv.js';
+import { parseCsv } from '../src/record/csv.js';
+import { bin, experiment, root, run } from './helpers.js';
 
 // A real cluster: a single-node Slurm (Debian's slurm-wlm + munge) on this machine runs
 // experiments/deploy/slurm-sweep.sh, the documented example: a 2-task array job of `bn-exp run`
 // (shard from SLURM_ARRAY_TASK_ID/COUNT), then a dependent merge job. The merged set must equal a local
 // run. .ci/run installs and starts the cluster; without one this test is skipped, saying why.
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
-const quick = path.join(root, 'experiments', 'quick.yaml');
+const quick = experiment('quick.yaml');
 const args = ['--set', 'train.steps=60', '--set', 'train.evalEvery=20', '--set', 'seeds=1', '--backend', 'wasm'];
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -45,22 +43,20 @@ if (skip !== undefined) console.warn(`[slurm test skipped] ${skip}`);
 describe('Slurm array job', () => {
   it.skipIf(skip !== undefined)(
     `runs shards as a 2-task array job and merges them into the local result${skip === undefined ? '' : ` (skipped: ${skip})`}`,
-    () => {
+    async () => {
       const env = 'env' in cluster ? cluster.env : process.env;
       const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-slurm-'));
       const out = path.join(dir, 'cluster');
-      const submit = spawnSync('bash', [path.join(root, 'experiments', 'deploy', 'slurm-sweep.sh')], {
-        cwd: root,
-        encoding: 'utf8',
+      const submit = await run('bash', [path.join(root, 'experiments', 'deploy', 'slurm-sweep.sh')], {
         timeout: 150_000,
         env: { ...env, CONFIG: quick, OUT: out, SHARDS: '2', ARGS: args.join(' '), BN_EXP: `${process.execPath} ${bin}`, WAIT: '1' },
       });
       const logs = (): string => spawnSync('sh', ['-c', `cat ${out}/slurm-*.out`], { encoding: 'utf8' }).stdout;
-      expect(submit.status, `${submit.stdout}\n${submit.stderr}\n${logs()}`).toBe(0);
+      expect(submit.code, `${submit.stdout}\n${submit.stderr}\n${logs()}`).toBe(0);
 
       const local = path.join(dir, 'local');
-      const r = spawnSync(process.execPath, [bin, 'run', quick, '--out', local, '--quiet', ...args], { encoding: 'utf8', timeout: 60_000 });
-      expect(r.status, r.stderr).toBe(0);
+      const r = await run(process.execPath, [bin, 'run', quick, '--out', local, '--quiet', ...args]);
+      expect(r.code, r.stderr).toBe(0);
 
       const merged = path.join(out, 'merged');
       const read = (d: string, f: string): string => readFileSync(path.join(d, f), 'utf8');
@@ -73,6 +69,5 @@ describe('Slurm array job', () => {
         { index: 2, count: 2 },
       ]);
     },
-    180_000,
   );
 });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { writeReport } from './report.js';
+import { writeReport } from '../src/cli/report.js';
+import { root, run } from './helpers.js';
 
 // Opens a report in a real browser: Debian's chromium, headless, offline, with a fresh profile. It dumps
 // the DOM the browser built (every figure must be there) and takes a screenshot, with console logging
@@ -14,13 +14,12 @@ const CHROMIUM = process.env.BN_EXP_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`report-browser.test.ts: skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-browser-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function chromium(args: string[]): { code: number | null; stdout: string; stderr: string } {
+function chromium(args: string[]): ReturnType<typeof run> {
   const profile = mkdtempSync(path.join(tmp, 'profile-'));
-  const r = spawnSync(
+  return run(
     CHROMIUM,
     [
       '--headless',
@@ -35,9 +34,8 @@ function chromium(args: string[]): { code: number | null; stdout: string; stderr
       '--v=0',
       ...args,
     ],
-    { encoding: 'utf8', timeout: 90_000 },
+    { timeout: 150_000 },
   );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
@@ -49,7 +47,7 @@ describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
     vi.restoreAllMocks();
     const url = pathToFileURL(html).href;
 
-    const dom = chromium(['--dump-dom', url]);
+    const dom = await chromium(['--dump-dom', url]);
     expect(dom.code).toBe(0);
     const consoleLines = dom.stderr.split('\n').filter((l) => /:CONSOLE[:(]|Uncaught/.test(l));
     expect(consoleLines).toEqual([]);
@@ -58,8 +56,8 @@ describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
     for (const answer of source.matchAll(/<p class="answer">([^<]+)<\/p>/g)) expect(dom.stdout).toContain(answer[1]!);
 
     const shot = path.join(tmp, 'report.png');
-    const s = chromium([`--screenshot=${shot}`, '--window-size=1200,2400', '--hide-scrollbars', url]);
+    const s = await chromium([`--screenshot=${shot}`, '--window-size=1200,2400', '--hide-scrollbars', url]);
     expect(s.code).toBe(0);
     expect(statSync(shot).size).toBeGreaterThan(50_000); // a blank page of this size is ~13 kB, this report ~230 kB
-  }, 120_000);
+  });
 });
