@@ -157,6 +157,9 @@ describe('baseline', () => {
     const header = readFileSync(path.join(two, 'runs.csv'), 'utf8').split('\n')[0]!;
     const kept = runs.filter((r) => Number(r.seed) < 2);
     writeFileSync(path.join(two, 'runs.csv'), [header, ...kept.map((r) => header.split(',').map((c) => r[c]).join(','))].join('\n') + '\n');
+    const ids = new Set(kept.map((r) => r.run_id));
+    const curves = readFileSync(path.join(two, 'curves.csv'), 'utf8').split('\n');
+    writeFileSync(path.join(two, 'curves.csv'), [curves[0], ...curves.slice(1).filter((l) => ids.has(l.split(',')[0]!))].join('\n') + '\n');
     baselineCommand(two, { out: path.join(tmp, 'two-baseline'), force: false });
     expect(errors.join('\n')).toMatch(/warning: .*two-baseline has cells with only 2 seeds: .* fewer than 4 .*--set seeds=4/);
     errors.length = 0;

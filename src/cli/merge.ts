@@ -83,7 +83,9 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
     release();
   }
   console.log(`merged ${plural(plan.source.size, 'run')} into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
-  // Finish what run finishes: the shards skipped these (a per-shard report would be partial).
+  // Finish what run finishes: the shards skipped these (a per-shard report would be partial). An empty
+  // set (only empty shards so far) has nothing to summarize, as in run.
+  if (plan.source.size === 0) return;
   const { summary, curves } = writeSummaries(opts.out);
   console.log(`wrote ${summary} and ${curves}`);
   if (opts.report !== false) await (await import('./report.js')).reportAfterRun(opts.out);
