@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,19 @@ function bnExp(args: string[]): { code: number | null; stdout: string; stderr: s
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same, without blocking the test worker (a training run takes long enough to starve vitest's RPC). */
+function bnExpAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-claims-'));
 const out = path.join(tmp, 'quick');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,11 +46,12 @@ function withClaims(name: string, claims: string): string {
 
 const SHORT = ['--set', 'seeds=3', '--set', 'train.steps=200', '--set', 'data.trainSize=1000', '--set', 'data.testSize=500'];
 const RUN_TIMEOUT = 300_000; // 12 short runs: ~10 s alone, longer on a shared machine
+const CLI_TIMEOUT = 60_000; // a few CLI starts (no TensorFlow.js): ~0.5 s each alone
 
 describe('claims of a shortened quick experiment', () => {
   let run: ReturnType<typeof bnExp>;
-  beforeAll(() => {
-    run = bnExp(['run', quick, ...SHORT, '--out', out, '--force', '--quiet', '--no-report']);
+  beforeAll(async () => {
+    run = await bnExpAsync(['run', quick, ...SHORT, '--out', out, '--force', '--quiet', '--no-report']);
   }, RUN_TIMEOUT);
 
   it('run writes claims.csv after the summaries, and no shipped claim is contradicted', () => {
@@ -62,7 +76,7 @@ describe('claims of a shortened quick experiment', () => {
     const allHold = rows.every((x) => x.verdict === 'holds');
     expect(r.code, r.stdout + r.stderr).toBe(allHold ? 0 : 1);
     expect(bnExp(['claims', out, '--allow-inconclusive']).code).toBe(0);
-  });
+  }, CLI_TIMEOUT);
 
   it('exits 0 when every claim holds and 1 when one is contradicted (claims from another config)', () => {
     const holds = withClaims('holds', '  - { name: learns, metric: final_train_acc, where: { model.depth: 2 }, value: { atLeast: 0.6 } }\n');
@@ -74,7 +88,7 @@ describe('claims of a shortened quick experiment', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('contradicted');
     expect(bad.stderr).toMatch(/claims failed: 1 contradicted/);
-  });
+  }, CLI_TIMEOUT);
 
   it('exits 2 with a did-you-mean on an unknown axis, level or metric, without a stack trace', () => {
     const typo = withClaims('typo', '  - { name: t, metric: final_tset_acc, compare: { model.batchNorm: [off, befor] }, difference: { atLeast: 0 } }\n');
@@ -88,5 +102,5 @@ describe('claims of a shortened quick experiment', () => {
     const m = bnExp(['claims', out, '--config', metric]);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/claims\.0\.metric: unknown metric "final_tset_acc".*did you mean "final_test_acc"\?/);
-  });
+  }, CLI_TIMEOUT);
 });
