@@ -1,7 +1,7 @@
 import { columnRange, isStepsToColumn } from '../record/columns.js';
 import { type CensoredTime, censoredMeanInterval, medianBracket, reached } from '../stats/censored.js';
-import { describe, type Interval } from '../stats/describe.js';
-import { rangeInterval } from '../stats/range-interval.js';
+import { type Description, describe, type Interval } from '../stats/describe.js';
+import { type Range, rangeInterval } from '../stats/range-interval.js';
 import { type CsvRow, num } from './cells.js';
 
 // Intervals of one metric over seeds that respect what the metric measures: the range from the column
@@ -91,4 +91,13 @@ export function summarizeMetric(runs: readonly CsvRow[], column: string, evalEve
     median: medianBracket(times).high,
     medianBracket: medianBracket(times),
   };
+}
+
+/**
+ * `describe` of values of `column` with the range-respecting CI (for the report's sentences and tables);
+ * `range` overrides the column's (e.g. a difference of two of its values).
+ */
+export function describeColumn(xs: readonly number[], column: string, range: Range = columnRange(column), level = 0.95): Description {
+  const d = describe(xs, level);
+  return { ...d, ci: rangeInterval(d.mean, d.se, d.n - 1, range, level) };
 }
