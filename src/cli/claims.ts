@@ -41,10 +41,14 @@ export function checkClaimMetrics(config: ExperimentConfig, file: string): void 
     'auc_train_loss',
     ...targets.map(targetColumn),
   ];
-  // other registered numeric columns (shifted splits, @mode columns, probe summaries) depend on what the
-  // run writes: checked on runs.csv after it
-  const unsure = claims.filter((c) => !isClaimable(c.metric) || isStepsToColumn(c.metric));
-  const issues = metricIssues(claims, known, 'in runs.csv').filter((issue) => unsure.some((c) => issue.message.includes(`"${c.metric}"`)));
+  // Other registered numeric columns (shift splits, @mode columns, probe summaries) depend on what the run
+  // writes, and a swept target mints its own columns: those are checked on runs.csv after the run.
+  const targetSwept = Object.keys(config.sweep).some((axis) => axis === 'train' || axis.startsWith('train.target'));
+  const issues: ConfigIssue[] = claims.flatMap((c, i) => {
+    const later = isClaimable(c.metric) && (!isStepsToColumn(c.metric) || targetSwept);
+    if (later || known.includes(c.metric)) return [];
+    return [{ path: `claims.${i}.metric`, message: `unknown metric "${c.metric}" in runs.csv${keyHint(c.metric, known)}` }];
+  });
   if (issues.length > 0) throw new ConfigError(file, issues);
 }
 
@@ -77,14 +81,25 @@ export function claimRows(results: readonly ClaimResult[]) {
   }));
 }
 
-/** After a run: write claims.csv when the config (in the manifest) holds claims; returns the verdicts. */
+/**
+ * After a run: write claims.csv when the config (in the manifest) holds claims; returns the verdicts. A
+ * claim about a column the run did not write is reported on stderr with exit code 2, and the run goes on
+ * (its results are saved; fix the claim and re-check with `bn-exp claims --config`).
+ */
 export function writeClaims(dir: string): ClaimResult[] {
   const set = readResultSet(dir);
   const claims = ((set.manifest?.config as ExperimentConfig | undefined)?.claims ?? []) as ClaimConfig[];
   if (claims.length === 0) return [];
-  const results = claimsOf(set, claims, `${dir}/manifest.json`);
-  writeClaimsCsv(dir, claimRows(results));
-  return results;
+  try {
+    const results = claimsOf(set, claims, `${dir}/manifest.json`);
+    writeClaimsCsv(dir, claimRows(results));
+    return results;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`claims not checked:\n${e.message}\n`);
+    process.exitCode = 2;
+    return [];
+  }
 }
 
 /** The verdicts as a table, then one line counting them. */
