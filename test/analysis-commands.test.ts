@@ -198,11 +198,13 @@ describe('summarize', () => {
 
 describe('compare', () => {
   it('finds no change between identical sets, and lists every row with --all', () => {
+    // identical runs: every difference is exactly 0 (zero variance), so nothing is tested, nothing is "significant"
     compareCommand(committed, copy('twin'), compareOpts);
-    expect(out).toContain('0 of 14 tests changed significantly');
+    expect(out).toContain('0 of 0 tests changed significantly');
+    expect(out).toContain('14 rows not tested (verdict n/a): not enough seeds to test');
     out = '';
     compareCommand(committed, copy('twin2'), { ...compareOpts, all: true, metric: ['final_test_acc'] });
-    expect(out).toMatch(/model\.batchNorm=off\s+final_test_acc\s+0\.8799\s+0\.8799\s+0 \[0, 0\]\s+1\s+1\s+same\s+paired\s+4 pairs/);
+    expect(out).toMatch(/model\.batchNorm=off\s+final_test_acc\s+0\.8799\s+0\.8799\s+0 \[0, 0\]\s+n\/a\s+n\/a\s+n\/a\s+not enough seeds to test\s+4 pairs/);
   });
 
   it('compares BN levels with --by, as CSV', () => {

@@ -12,6 +12,8 @@ export interface ResultTables {
   axes: string[];
   runs: CsvRow[];
   curves: CsvRow[];
+  /** manifest.json, when the set has one (its `config` gives train.evalEvery). */
+  manifest?: Record<string, unknown> | undefined;
 }
 
 /** One config cell: its swept values and its runs (one per seed), in runs.csv order. */

@@ -49,13 +49,17 @@ describe('compareGroups', () => {
     const b = runs([2, 3, 4, 0]);
     b[3] = { ...b[3]!, status: 'diverged', final_test_acc: 'NaN' };
     const [row] = compareGroups([group(a, b)], ['final_test_acc']);
-    expect(row!.test).toMatchObject({ kind: 'paired', nA: 3, diff: 1, p: 0 }); // constant +1 over 3 pairs
+    // constant +1 over 3 pairs: zero variance, so no test (no p-value, verdict n/a), never "significant"
+    expect(row!.test).toMatchObject({ kind: 'paired', nA: 3, diff: 1 });
+    expect(row!.test.p).toBeNaN();
+    expect(row!.method).toBe('none');
+    expect(row!.verdict).toBe('n/a');
     expect([row!.divergedA, row!.divergedB]).toEqual([0, 1]);
   });
 
   it('calls a lower loss better and counts censored steps-to-target', () => {
     const a = [1, 2, 3].map((s) => ({ seed: String(s), status: 'ok', final_test_loss: String(0.5 + s / 100), steps_to_test_acc_9: '' }));
-    const b = [1, 2, 3].map((s) => ({ seed: String(s), status: 'ok', final_test_loss: String(0.3 + s / 100), steps_to_test_acc_9: '40' }));
+    const b = [1, 2, 3].map((s) => ({ seed: String(s), status: 'ok', final_test_loss: String(0.3 + s / 50), steps_to_test_acc_9: '40' }));
     const rows = compareGroups([group(a, b)], ['final_test_loss', 'steps_to_test_acc_9']);
     expect(rows[0]!.verdict).toBe('better');
     expect(rows[1]).toMatchObject({ censoredA: 3, censoredB: 0 });
@@ -64,15 +68,77 @@ describe('compareGroups', () => {
 
   it('Holm-adjusts across all rows of the comparison', () => {
     const g = group(runs(SLEEP_1), runs(SLEEP_2));
-    const rows = compareGroups([g, g, { ...g, b: runs(SLEEP_1) }], ['final_test_acc']);
-    // p = 0.00283, 0.00283, 1 -> Holm: 3p, max(3p, 2p), max(.., 1*1) = 0.0085, 0.0085, 1
+    const rows = compareGroups([g, g, { ...g, b: runs(SLEEP_1) }, { ...g, b: runs(SLEEP_1.map((x, i) => x + (i % 2 === 0 ? 0.1 : -0.1))) }], ['final_test_acc']);
+    // p = 0.00283, 0.00283, untested (identical sides: zero variance), p4 -> Holm over the 3 tested rows
+    const p4 = rows[3]!.test.p;
+    expect(p4).toBeGreaterThan(0.5);
     expect(rows.map((r) => r.pHolm)).toEqual([
       expect.closeTo(3 * 0.002832890197384273, 12),
       expect.closeTo(3 * 0.002832890197384273, 12),
-      1,
+      Number.NaN,
+      expect.closeTo(Math.max(3 * 0.002832890197384273, p4), 12),
     ]);
-    expect(rows.map((r) => r.changed)).toEqual([true, true, false]);
+    expect(rows.map((r) => r.changed)).toEqual([true, true, false, false]);
+    expect(rows[2]!.verdict).toBe('n/a');
     expect(compareGroups([g], ['final_test_acc'], { alpha: 0.001 })[0]!.changed).toBe(false);
+  });
+});
+
+describe('compareGroups: the n >= 3 rule, ranges and censored steps', () => {
+  const acc = (values: number[], column = 'final_test_acc'): CsvRow[] => values.map((v, i) => ({ seed: String(i), status: 'ok', [column]: String(v) }));
+
+  it('makes no test from 2 pairs however large the difference (verdict n/a)', () => {
+    const [row] = compareGroups([group(acc([0.5, 0.52]), acc([0.9, 0.95]))], ['final_test_acc']);
+    expect(row!.test.p).toBeNaN();
+    expect(row!.pHolm).toBeNaN();
+    expect(row!.verdict).toBe('n/a');
+    expect(row!.changed).toBe(false);
+  });
+
+  it('keeps the CI of a difference of accuracies inside [-1, 1]', () => {
+    const [row] = compareGroups([group(acc([0.05, 0.3, 0.1]), acc([0.99, 0.8, 0.97]))], ['final_test_acc']);
+    const t = row!.test;
+    expect(t.ci.high).toBeLessThanOrEqual(1);
+    expect(t.ci.low).toBeGreaterThanOrEqual(-1);
+    expect(t.ci.low).toBeLessThan(t.diff);
+  });
+
+  it('ranks an @mode accuracy higher-is-better', () => {
+    const col = 'final_test_acc@population';
+    const [row] = compareGroups([group(acc([0.6, 0.62, 0.61, 0.65], col), acc([0.8, 0.83, 0.82, 0.84], col))], [col]);
+    expect(row!.method).toBe('t');
+    expect(row!.changed).toBe(true);
+    expect(row!.verdict).toBe('better');
+  });
+
+  const steps = (values: string[]): CsvRow[] => values.map((v, i) => ({ seed: String(i), status: 'ok', steps: '600', 'train.evalEvery': '50', 'steps_to_test_acc_0.85': v }));
+
+  it('a quantized tie of steps-to-target gives a CI of nonzero width and no p-value', () => {
+    const [row] = compareGroups([group(steps(['100', '100', '100']), steps(['100', '100', '100']))], ['steps_to_test_acc_0.85']);
+    expect(row!.test.ci.high - row!.test.ci.low).toBeGreaterThan(0);
+    expect(row!.test.ci.low).toBeLessThanOrEqual(-50);
+    expect(row!.test.ci.high).toBeGreaterThanOrEqual(50);
+    expect(row!.test.p).toBeNaN();
+    expect(row!.verdict).toBe('n/a');
+  });
+
+  it('a constant quantized shift is zero variance: no p-value (the issue\'s "+50 [50, 50], p <1e-4")', () => {
+    const [row] = compareGroups([group(steps(['50', '50', '50', '50']), steps(['100', '100', '100', '100']))], ['steps_to_test_acc_0.85']);
+    expect(row!.test.diff).toBe(50);
+    expect(row!.test.ci.low).toBeLessThanOrEqual(0); // (0, 50] vs (50, 100]: the difference can be near 0
+    expect(row!.test.p).toBeNaN();
+  });
+
+  it('tests steps-to-target with a sign test where overlapping intervals and two never-reached runs tie', () => {
+    const a = steps(['300', '250', '', '400', '350', '300', '', '200']);
+    const b = steps(['100', '50', '150', '100', '350', '100', '', '150']);
+    const [row] = compareGroups([group(a, b)], ['steps_to_test_acc_0.85']);
+    // pairs: 6 earlier with B (one where A never reached), one tie at 350, one tie (both never reached)
+    expect(row!.method).toBe('sign');
+    expect(row!.signs).toEqual({ down: 6, up: 0, ties: 2 });
+    expect(row!.test.p).toBeCloseTo(2 / 2 ** 6, 12);
+    expect(row!.verdict).toBe('better');
+    expect(row!.censoredA).toBe(2);
   });
 });
 

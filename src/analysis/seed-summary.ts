@@ -1,12 +1,16 @@
 import { bootstrapMeanCi, type IntSource } from '../stats/bootstrap.js';
-import { isStepsToColumn } from '../record/columns.js';
+import { columnRange, isStepsToColumn } from '../record/columns.js';
 import { type CsvRow, finiteValues, groupCells, num, okRuns } from './cells.js';
 import { describe } from '../stats/describe.js';
+import { rangeInterval } from '../stats/range-interval.js';
+import { censoredTimes, type EvalEveryOf, evalEveryFrom, summarizeMetric } from './metric-intervals.js';
 
 // summary.csv and curves_summary.csv: statistics over seeds, one row per config cell (and step).
 // Statistics are over runs with status ok; diverged and failed runs are counted, not averaged (their
 // last values are NaN or exploded). A steps-to-target column's empty cells are censored runs (target
-// never reached): counted in `<col>_censored`, left out of its mean.
+// never reached): counted in `<col>_censored`, left out of its mean, and kept in its Kaplan-Meier
+// `<col>_median`. Every interval stays inside its metric's range (metric-intervals.ts); a steps column's
+// intervals span the evaluation resolution (the lower ends use the evaluation before the one that reached).
 
 /** Statistic suffixes of each run metric in summary.csv, in column order. */
 export const SUMMARY_STATS = ['n', 'mean', 'std', 'se', 'ci_low', 'ci_high', 'boot_low', 'boot_high'] as const;
@@ -28,20 +32,23 @@ export function summaryColumns(axes: readonly string[], metrics: readonly string
     'runs',
     'diverged',
     'failed',
-    ...metrics.flatMap((m) => [...SUMMARY_STATS.map((s) => `${m}_${s}`), ...(isStepsToColumn(m) ? [`${m}_censored`] : [])]),
+    ...metrics.flatMap((m) => [...SUMMARY_STATS.map((s) => `${m}_${s}`), ...(isStepsToColumn(m) ? [`${m}_censored`, `${m}_median`] : [])]),
   ];
 }
 
 /**
  * One summary.csv row per cell: run counts, then for each metric n, mean, std (n - 1), standard error,
- * the t-based 95% CI and the percentile bootstrap 95% CI (n >= 5).
+ * the range-respecting t-based 95% CI and the percentile bootstrap 95% CI (n >= 5); steps-to-target
+ * columns add the censored count and the Kaplan-Meier median.
  * @param rngFor the bootstrap generator of a cell and metric (fresh per call, so rows do not depend on order)
+ * @param evalEveryOf each run's evaluation interval (default: its `train.evalEvery` column, else 50)
  */
 export function summarizeRuns(
   runs: readonly CsvRow[],
   axes: readonly string[],
   metrics: readonly string[],
   rngFor: (cellKey: string, metric: string) => IntSource,
+  evalEveryOf: EvalEveryOf = evalEveryFrom(undefined),
 ): SummaryRow[] {
   return groupCells(runs, axes).map((cell) => {
     const row: SummaryRow = { ...cell.params };
@@ -51,8 +58,7 @@ export function summarizeRuns(
     const ok = okRuns(cell.runs);
     for (const m of metrics) {
       const xs = finiteValues(ok, m);
-      const d = describe(xs);
-      const boot = bootstrapMeanCi(xs, rngFor(cell.key, m));
+      const d = summarizeMetric(ok, m, evalEveryOf);
       Object.assign(row, {
         [`${m}_n`]: d.n,
         [`${m}_mean`]: out(d.mean),
@@ -60,10 +66,20 @@ export function summarizeRuns(
         [`${m}_se`]: out(d.se),
         [`${m}_ci_low`]: out(d.ci.low),
         [`${m}_ci_high`]: out(d.ci.high),
-        [`${m}_boot_low`]: out(boot.low),
-        [`${m}_boot_high`]: out(boot.high),
       });
-      if (isStepsToColumn(m)) row[`${m}_censored`] = ok.filter((r) => (r[m] ?? '').trim() === '').length;
+      if (isStepsToColumn(m)) {
+        // bootstrap the lower ends for the low bound and the upper ends for the high one (one stream, in turn)
+        const times = censoredTimes(ok, m, evalEveryOf).filter((t) => Number.isFinite(t.high));
+        const rng = rngFor(cell.key, m);
+        const low = bootstrapMeanCi(times.map((t) => t.low), rng).low;
+        const high = bootstrapMeanCi(times.map((t) => t.high), rng).high;
+        Object.assign(row, { [`${m}_boot_low`]: out(low), [`${m}_boot_high`]: out(high) });
+        row[`${m}_censored`] = d.censored ?? 0;
+        row[`${m}_median`] = out(d.median ?? Number.NaN);
+      } else {
+        const boot = bootstrapMeanCi(xs, rngFor(cell.key, m));
+        Object.assign(row, { [`${m}_boot_low`]: out(boot.low), [`${m}_boot_high`]: out(boot.high) });
+      }
     }
     return row;
   });
@@ -101,7 +117,7 @@ export function curvesByCellAndStep(
   });
 }
 
-/** One curves_summary.csv row per cell and evaluation step: n, mean, std and t-based 95% CI of each metric. */
+/** One curves_summary.csv row per cell and evaluation step: n, mean, std and range-respecting t-based 95% CI of each metric. */
 export function summarizeCurves(
   runs: readonly CsvRow[],
   curves: readonly CsvRow[],
@@ -114,12 +130,13 @@ export function summarizeCurves(
       const row: SummaryRow = { ...cell.params, step };
       for (const m of metrics) {
         const d = describe(finiteValues(at, m));
+        const ci = rangeInterval(d.mean, d.se, d.n - 1, columnRange(m));
         Object.assign(row, {
           [`${m}_n`]: d.n,
           [`${m}_mean`]: out(d.mean),
           [`${m}_std`]: out(d.std),
-          [`${m}_ci_low`]: out(d.ci.low),
-          [`${m}_ci_high`]: out(d.ci.high),
+          [`${m}_ci_low`]: out(ci.low),
+          [`${m}_ci_high`]: out(ci.high),
         });
       }
       rows.push(row);

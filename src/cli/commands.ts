@@ -119,6 +119,17 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('claims')
+    .description("check an experiment's claims on a result set: exit 0 when every claim holds, 1 when any is contradicted or inconclusive")
+    .argument('<results>', 'results folder (or its runs.csv)')
+    .option('-c, --config <file>', "check this config's claims instead of the ones the result set was run with")
+    .option('--allow-inconclusive', 'let inconclusive claims pass (contradicted ones still fail)', false)
+    .action(async (results: string, opts: { config?: string; allowInconclusive: boolean }) => {
+      const { claimsCommand } = await import('./claims.js');
+      await claimsCommand(results, opts);
+    });
+
+  program
     .command('compare')
     .description('compare two result sets cell by cell (or the levels of one axis with --by): difference, 95% CI, t-test, Holm')
     .argument('<a>', 'results folder A (or its runs.csv)')

@@ -7,16 +7,18 @@ import { compareCsvColumns, compareRecords, renderJson, renderMarkdown, renderTa
 const side = (values: number[], extra: Record<string, string> = {}) =>
   values.map((v, i) => ({ seed: String(i), status: 'ok', final_test_acc: String(v), ...extra }));
 
-// Cell bn=off: a clear gain (+0.1 on each of 3 paired seeds, up to float rounding -> p < 1e-4); cell bn=before: no change.
+// Cell bn=off: a clear gain (+0.1 +- 0.002 on 4 paired seeds -> p < 1e-4); cell bn=before: no change; cell
+// bn=after: 2 seeds, not tested.
 const comp: Comparison = {
   cellAxes: ['bn'],
   alpha: 0.05,
-  onlyA: ['bn=after'],
+  onlyA: ['bn=gone'],
   onlyB: [],
   rows: compareGroups(
     [
-      { cell: { bn: 'off' }, a: side([0.7, 0.8, 0.75]), b: side([0.8, 0.9, 0.85]), labelA: 'old', labelB: 'new' },
+      { cell: { bn: 'off' }, a: side([0.7, 0.8, 0.75, 0.7]), b: side([0.802, 0.898, 0.85, 0.8]), labelA: 'old', labelB: 'new' },
       { cell: { bn: 'before' }, a: side([0.8, 0.9, 0.85]), b: side([0.81, 0.88, 0.86]), labelA: 'old', labelB: 'new' },
+      { cell: { bn: 'after' }, a: side([0.5, 0.55]), b: side([0.9, 0.95]), labelA: 'old', labelB: 'new' },
     ],
     ['final_test_acc'],
   ),
@@ -27,10 +29,12 @@ describe('compare renderings', () => {
     chalk.level = 0;
     const text = renderTable(comp, { all: false });
     expect(text).toContain('A = old; B = new');
-    expect(text).toMatch(/bn=off\s+final_test_acc\s+0\.75\s+0\.85\s+\+0\.1 \[0\.1, 0\.1\]\s+<1e-4\s+<1e-4\s+better\s+paired\s+3 pairs/);
+    expect(text).toMatch(/bn=off\s+final_test_acc\s+0\.7375\s+0\.8375\s+\+0\.1 \[0\.09\d*, 0\.10\d*\]\s+<1e-4\s+<1e-4\s+better\s+paired\s+4 pairs/);
     expect(text).not.toContain('bn=before');
     expect(text).toContain('1 of 2 tests changed significantly');
-    expect(text).toContain('only in A: bn=after');
+    expect(text).toContain('1 rows not tested (verdict n/a): not enough seeds to test');
+    expect(text).toContain('only in A: bn=gone');
+    expect(renderTable(comp, { all: true })).toMatch(/bn=after .* n\/a\s+n\/a\s+n\/a\s+not enough seeds to test\s+2 pairs/);
     expect(renderTable(comp, { all: true })).toContain('bn=before');
   });
 
@@ -45,10 +49,13 @@ describe('compare renderings', () => {
     expect(csv.map((r) => [r.bn, r.a, r.b, r.test, r.changed, r.verdict])).toEqual([
       ['off', 'old', 'new', 'paired', 'true', 'better'],
       ['before', 'old', 'new', 'paired', 'false', 'same'],
+      ['after', 'old', 'new', 'paired', 'false', 'n/a'],
     ]);
+    expect(csv[2]!.p).toBe('');
     const json = JSON.parse(renderJson(comp)) as { tests: number; rows: Record<string, unknown>[] };
     expect(json.tests).toBe(2);
-    expect(json.rows[0]).toMatchObject({ bn: 'off', metric: 'final_test_acc', n_a: 3, changed: true });
+    expect(json.rows[0]).toMatchObject({ bn: 'off', metric: 'final_test_acc', n_a: 4, changed: true });
+    expect(json.rows[2]).toMatchObject({ bn: 'after', p: null, verdict: 'n/a', method: 'none' });
     expect(json.rows[0]!.p as number).toBeLessThan(1e-4);
   });
 });

@@ -11,7 +11,7 @@ export type CompareFormat = 'table' | 'md' | 'csv' | 'json';
 /** Fixed columns of the CSV output, after one column per swept path of the cell. */
 const CSV_COLUMNS = [
   'a', 'b', 'metric', 'test', 'n_a', 'n_b', 'mean_a', 'mean_b', 'diff', 'diff_ci_low', 'diff_ci_high',
-  't', 'df', 'p', 'p_holm', 'changed', 'verdict', 'diverged_a', 'diverged_b', 'censored_a', 'censored_b',
+  't', 'df', 'p', 'p_holm', 'method', 'changed', 'verdict', 'diverged_a', 'diverged_b', 'censored_a', 'censored_b',
 ];
 
 /** Column order of the CSV (and the keys of each JSON row). */
@@ -40,6 +40,7 @@ export function compareRecords(comp: Comparison): Record<string, string | number
     df: num(r.test.df),
     p: num(r.test.p),
     p_holm: num(r.pHolm),
+    method: r.method,
     changed: r.changed,
     verdict: r.verdict,
     diverged_a: r.divergedA,
@@ -75,10 +76,10 @@ function cells(r: ComparisonRow, colour: boolean, withB: boolean): string[] {
     fmt(t.meanA),
     fmt(t.meanB),
     diff,
-    fmtP(t.p),
-    fmtP(r.pHolm),
+    Number.isNaN(t.p) ? 'n/a' : fmtP(t.p),
+    Number.isNaN(r.pHolm) ? 'n/a' : fmtP(r.pHolm),
     r.verdict,
-    t.kind,
+    r.method === 'sign' ? 'sign' : r.method === 'none' ? 'not enough seeds to test' : t.kind,
     nText(r),
   ];
 }
@@ -102,7 +103,9 @@ function footer(comp: Comparison, shown: number, all: boolean): string[] {
         : `; shown: those and rows whose diverged/censored counts differ (${shown}); --all shows all ${comp.rows.length} rows`),
   ];
   const untested = comp.rows.length - tests;
-  if (untested > 0) lines.push(`${untested} rows without a test (fewer than 2 values on a side)`);
+  if (untested > 0) {
+    lines.push(`${untested} rows not tested (verdict n/a): not enough seeds to test (fewer than 3 pairs or 3 runs a side, or zero variance)`);
+  }
   if (comp.onlyA.length > 0) lines.push(`only in A: ${comp.onlyA.join('; ')}`);
   if (comp.onlyB.length > 0) lines.push(`only in B: ${comp.onlyB.join('; ')}`);
   return lines;

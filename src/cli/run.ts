@@ -28,6 +28,7 @@ import { probeFiles, probeRows } from '../record/probe-files.js';
 import { printSummary } from './run-table.js';
 import { writeSummaries } from './summarize.js';
 import { requireBackendPackage } from './backend-check.js';
+import { checkClaimMetrics, formatClaims, writeClaims } from './claims.js';
 
 export interface RunOptions {
   out?: string;
@@ -111,6 +112,7 @@ interface SweepContext {
 export async function runCommand(configPath: string, opts: RunOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
   requireBackendPackage(opts.backend);
+  checkClaimMetrics(config, configPath);
   const plan = expandPlan(config);
   // Data files are read and checked before the results folder is touched (a bad CSV is a config error).
   const store = await openData(plan, configPath);
@@ -317,6 +319,8 @@ async function sweep(executor: Executor, ctx: SweepContext): Promise<void> {
 async function finishOutputs(outDir: string, runs: number, opts: RunOptions): Promise<void> {
   if (runs === 0) return;
   writeSummaries(outDir);
+  const claimed = writeClaims(outDir);
+  if (claimed.length > 0) process.stdout.write(formatClaims(claimed));
   if (opts.report !== false) {
     if (!opts.quiet) console.log('writing the report (figures, report.html, report.md)...');
     await (await import('./report.js')).reportAfterRun(outDir);

@@ -3,6 +3,7 @@ import { curveMetricColumns, runMetricColumns } from '../record/columns.js';
 import { groupCells } from '../analysis/cells.js';
 import { plural } from '../report/format.js';
 import { curvesSummaryColumns, summarizeCurves, summarizeRuns, summaryColumns } from '../analysis/seed-summary.js';
+import { evalEveryFrom } from '../analysis/metric-intervals.js';
 import { Rng } from '../stats/rng.js';
 import { writeCsv } from '../record/csv.js';
 import { lockFolder } from '../record/lock.js';
@@ -23,7 +24,7 @@ export function writeSummaries(set: ResultSet | string, outDir?: string): { summ
   const curveMetrics = curveMetricColumns(rs.curvesColumns);
   const rngFor = (cell: string, metric: string): Rng => Rng.derive(BOOTSTRAP_SEED, 'bootstrap', cell, metric);
   const summary = path.join(dir, SUMMARY_CSV);
-  writeCsv(summary, summarizeRuns(rs.runs, rs.axes, metrics, rngFor), summaryColumns(rs.axes, metrics));
+  writeCsv(summary, summarizeRuns(rs.runs, rs.axes, metrics, rngFor, evalEveryFrom(rs.manifest)), summaryColumns(rs.axes, metrics));
   const curves = path.join(dir, CURVES_SUMMARY_CSV);
   writeCsv(curves, summarizeCurves(rs.runs, rs.curves, rs.axes, curveMetrics), curvesSummaryColumns(rs.axes, curveMetrics));
   return { summary, curves };

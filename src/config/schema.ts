@@ -311,6 +311,35 @@ export const ReportSchema = z.strictObject({
   contrast: z.union([z.strictObject({ of: ContrastLevels, by: ContrastLevels }), ContrastLevels]).optional(),
 });
 
+/** A level of a swept axis in a claim (as written in the sweep). */
+const ClaimLevel = z.union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.unknown())]);
+
+/** A one- or two-sided bound of a claim (at least one end). */
+const ClaimBound = z
+  .strictObject({ atLeast: z.number().optional(), atMost: z.number().optional() })
+  .refine((b) => b.atLeast !== undefined || b.atMost !== undefined, 'expected atLeast and/or atMost');
+
+/** What an experiment expects, checked on its results (docs/claims.md). */
+export const ClaimSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a name made of letters, digits, ".", "_" or "-"'),
+    metric: z.string().min(1), // a runs.csv column
+    compare: z.record(z.string(), z.tuple([ClaimLevel, ClaimLevel])).optional(), // { axis: [A, B] }: B against A
+    // one level, or a list of levels (a list of objects; a level that is itself a list is not supported)
+    where: z.record(z.string(), z.union([ClaimLevel, z.array(ClaimLevel).min(1)])).optional(),
+    difference: ClaimBound.optional(), // B - A
+    ratio: ClaimBound.optional(), // B / A
+    value: ClaimBound.optional(), // B alone (or every run of the cell without compare)
+  })
+  .superRefine((c, ctx) => {
+    const kinds = (['difference', 'ratio', 'value'] as const).filter((k) => c[k] !== undefined);
+    if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `expected exactly one of difference, ratio, value; got ${kinds.length === 0 ? 'none' : kinds.join(', ')}` });
+    const axes = Object.keys(c.compare ?? {});
+    if (c.compare !== undefined && axes.length !== 1) ctx.addIssue({ code: 'custom', path: ['compare'], message: `expected one swept axis with [A, B]; got ${axes.length}` });
+    if (c.compare === undefined && kinds.length === 1 && kinds[0] !== 'value') {
+      ctx.addIssue({ code: 'custom', path: ['compare'], message: `a ${kinds[0]} claim needs compare: { <axis>: [A, B] }` });
+    }
+  });
 
 export const ExperimentSchema = z.strictObject({
   // The name is a folder name (results/<name>): no "." or "..", no separators, short enough for any filesystem.
@@ -328,6 +357,7 @@ export const ExperimentSchema = z.strictObject({
   eval: EvalSchema.optional(),
   sweep: z.record(z.string(), z.array(SweepValue).min(1)).default({}),
   report: ReportSchema.optional(),
+  claims: z.array(ClaimSchema).optional(),
 });
 
 /** An experiment as written (after defaults), before the sweep is expanded. */
@@ -348,3 +378,4 @@ export type NoisyConfig = z.infer<typeof NoisySchema>;
 export type EvalConfig = z.infer<typeof EvalSchema>;
 export type EvalMode = z.infer<typeof EvalModeSchema>;
 export type ReportConfig = z.infer<typeof ReportSchema>;
+export type ClaimConfig = z.infer<typeof ClaimSchema>;

@@ -8,6 +8,7 @@ import { applyParams, sweepCombinations, type Params, type Sections } from './re
 import { DataSchema, ExperimentSchema, ModelSchema, TrainSchema, type ExperimentConfig } from './schema.js';
 import { objectKeys, schemaAt } from './schema-walk.js';
 import { didYouMean, keyHint } from './suggest.js';
+import { claimIssues, levelText } from './claim-rules.js';
 
 // Cross-field rules, run after the schema accepted the file. Run rules are checked on every resolved
 // run (the base config with one cell of sweep values applied); a problem caused by a swept value is
@@ -241,6 +242,11 @@ const CONFIG_RULES: ConfigRule[] = [
     },
   },
   { name: 'report.contrast names swept axes and their levels', check: contrastIssues },
+  {
+    name: 'claims name swept axes and their levels',
+    check: ({ claims, sweep }) =>
+      claimIssues(claims ?? [], new Map(Object.entries(sweep).map(([axis, values]) => [axis, values.map(levelText)]))),
+  },
   { name: 'every resolved run is valid', check: checkRuns },
 ];
 

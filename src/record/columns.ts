@@ -198,6 +198,17 @@ const FIXED: Record<string, Fixed> = {
   std_ratio: diag('nonnegative', 'std ratio target/source'),
   w1: diag('nonnegative', 'W1 after standardizing'),
   ks: diag('fraction', 'KS after standardizing'),
+  // claims.csv (estimate and its interval are in the claimed metric's units: a difference, ratio or value)
+  claim: diag('text', 'claim'),
+  cell: diag('text', 'cell'),
+  metric: diag('text', 'metric'),
+  bound: diag('text', 'claimed bound'),
+  verdict: diag('text', 'verdict'),
+  note: diag('text', 'note'),
+  estimate: diag('real', 'estimate'),
+  ci_low: diag('real', '95% CI low'),
+  ci_high: diag('real', '95% CI high'),
+  n: diag('count', 'seeds (pairs) used'),
 };
 
 /** Per-unit statistics in layers.csv (`<stat>_med` is their median over units, `u<k>_<stat>` one unit's). */

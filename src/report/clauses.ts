@@ -51,7 +51,7 @@ export function ratioWords(est: RatioEstimate, less: string, more: string): { fa
  * ratio 3.2-7.5, 3 paired seeds)`: a t CI on log values (ratio.ts).
  */
 export function ratioClause(g: ContrastGroup, metric: string, what: string, less: string, more: string): string {
-  const est = logRatio(g.a, g.b, metric);
+  const est = logRatio(g.a, g.b, metric, 0.95, g.evalEvery);
   if (!Number.isFinite(est.ratio)) {
     const side = est.nA === 0 ? g.labelA : g.labelB;
     return `${what} cannot be compared: no run with ${side} has a positive value`;

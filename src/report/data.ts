@@ -1,8 +1,9 @@
 import { type CompareGroup, levelGroups } from '../analysis/compare.js';
 import { columnRange } from '../record/columns.js';
-import { type CsvRow, finiteValues, groupCells, okRuns } from '../analysis/cells.js';
-import { type Description, describe } from '../stats/describe.js';
+import { type CsvRow, groupCells, okRuns } from '../analysis/cells.js';
+import type { Description } from '../stats/describe.js';
 import { type EvidenceOptions, rankByEvidence } from './evidence.js';
+import { evalEveryFrom, summarizeMetric } from '../analysis/metric-intervals.js';
 import { BN_AXIS, levelLabel } from './labels.js';
 import { type LevelPair, type NamedContrast, namedContrast } from './named-contrast.js';
 
@@ -127,7 +128,7 @@ export function cellStats(runs: readonly CsvRow[], axes: readonly string[], metr
     ok: okRuns(cell.runs).length,
     diverged: cell.runs.filter((r) => r.status === 'diverged').length,
     failed: cell.runs.filter((r) => r.status === 'failed').length,
-    stats: describe(finiteValues(okRuns(cell.runs), metric)),
+    stats: summarizeMetric(okRuns(cell.runs), metric, evalEveryFrom(undefined)),
   }));
 }
 
@@ -156,11 +157,13 @@ export interface ContrastGroup extends CompareGroup {
  * Each non-reference level of the contrast against the reference level, within every cell of the other
  * axes (runs of the same seeds, so paired where both sides hold them). Labels are series names.
  */
-export function contrastGroups(data: Pick<ReportData, 'name' | 'axes' | 'runs'>, contrast: Contrast): ContrastGroup[] {
+export function contrastGroups(data: Pick<ReportData, 'name' | 'axes' | 'runs'> & { config?: Record<string, unknown> }, contrast: Contrast): ContrastGroup[] {
   const { axis, ref } = contrast;
   // levelGroups compares with the first level it meets: put the reference level's runs first.
   const runs = [...data.runs.filter((r) => r[axis] === ref), ...data.runs.filter((r) => r[axis] !== ref)];
-  const { groups } = levelGroups({ name: data.name, axes: data.axes, runs, curves: [] }, axis);
+  // the config gives train.evalEvery: the resolution of steps-to-target intervals
+  const manifest = data.config === undefined ? undefined : { config: data.config };
+  const { groups } = levelGroups({ name: data.name, axes: data.axes, runs, curves: [], manifest }, axis);
   return groups.map((g) => {
     const level = g.b[0]?.[axis] ?? '';
     return { ...g, level, labelA: levelLabel(axis, ref), labelB: levelLabel(axis, level) };

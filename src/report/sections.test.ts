@@ -48,9 +48,11 @@ const SPEED = data([
 describe('answers', () => {
   it('states the speed-up as a ratio paired by seed, with its CI and the censored run', () => {
     // Seeds 0 and 1 reached it on both sides: ratios 3 and 4, geometric mean sqrt(12) = 3.46.
-    // Log scale: mean log(sqrt 12), se = log(4/3)/2, t(0.975, 1) = 12.706 -> exp(log(sqrt 12) -+ 12.706 se) = 0.557, 21.5.
+    // Censored by the evaluation grid (evalEvery 50, the default): per pair the ratio A/B lies in
+    // [a_low / b_high, a_high / b_low] = [2.5, 6] and [3.5, 8]; the t interval (t(0.975, 1) = 12.706) of the
+    // log lower ends and of the log upper ends gives 0.35 to 43 (the uncensored one read 0.557 to 21.5).
     expect(section(SPEED, 'speed')?.answer).toBe(
-      'BN (before) reached 90% test accuracy in 3.5x fewer steps than no BN (95% CI 0.56-22, 2 paired seeds where both reached it; no BN: 1 of 3 never reached it).',
+      'BN (before) reached 90% test accuracy in 3.5x fewer steps than no BN (95% CI 0.35-43, 2 paired seeds where both reached it; no BN: 1 of 3 never reached it).',
     );
   });
 
@@ -83,7 +85,8 @@ describe('answers', () => {
   it('describes a single cell without a contrast', () => {
     const d = data([run('a', 0, {}, { final_test_acc: '0.8' }), run('b', 1, {}, { final_test_acc: '0.9' })], { axes: [] });
     // mean 0.85, sd 0.0707, se 0.05, t(0.975, 1) = 12.706 -> 0.85 +- 0.635
-    expect(section(d, 'final')?.answer).toBe('Final test accuracy was 85.0% (95% CI 21.5% to 148.5%, 2 runs).');
+    // inside [0, 1] (logit-scale interval); the plain t interval read 21.5% to 148.5%
+    expect(section(d, 'final')?.answer).toBe('Final test accuracy was 85.0% (95% CI 3.7% to 99.9%, 2 runs).');
   });
 
   it('says who reached a target when only one side did', () => {
@@ -170,7 +173,7 @@ describe('report.contrast', () => {
     expect(plain).toContain('with BN (after) vs 70.5% with no BN');
     const named = section(data(three, { config: { report: { contrast: { [BN]: ['before', 'after'] } } } }), 'final')!;
     // after - before = 0.10, 0.11: mean +10.5 pp, se 0.005, t(0.975, 1) = 12.706 -> +4.1 pp to +16.9 pp; the only comparison named
-    expect(named.answer).toBe('Final test accuracy was 91.5% with BN (after) vs 81.0% with BN (before) (+10.5 pp, 95% CI +4.1 pp to +16.9 pp, 2 paired seeds).');
+    expect(named.answer).toBe('Final test accuracy was 91.5% with BN (after) vs 81.0% with BN (before) (+10.5 pp, 95% CI +4.1 pp to +16.8 pp, 2 paired seeds).');
     expect(JSON.stringify(named.figures[0]!.spec)).toContain('"BN (before)","BN (after)","no BN"');
   });
 });
@@ -293,7 +296,7 @@ describe('sections from optional data', () => {
     const s = section(data(runs, { axes: [BN, B] }), 'gap');
     expect(s?.figures.map((f) => f.name)).toEqual(['gap-batch-size']);
     // gaps 0.02, 0.03 -> 0.10, 0.12: differences 0.08, 0.09, mean +8.5 pp; sd 0.00707, se 0.005, t 12.706 -> +-6.4 pp
-    expect(s?.answer).toContain('with BN (before), the generalization gap went from +2.5 pp at batch 16 to +11.0 pp at batch 256 (+8.5 pp, 95% CI +2.1 pp to +14.9 pp, 2 paired seeds)');
+    expect(s?.answer).toContain('with BN (before), the generalization gap went from +2.5 pp at batch 16 to +11.0 pp at batch 256 (+8.5 pp, 95% CI +2.1 pp to +14.8 pp, 2 paired seeds)');
     expect(s?.answer).toMatch(/^With no BN, the generalization gap went from \+2\.5 pp/);
   });
 
@@ -302,7 +305,7 @@ describe('sections from optional data', () => {
     const d = data([run('o0', 0, { [BN]: 'off' }, { bn_noise_mean: 'NaN', bn_noise_pred: 'NaN' }), ...runs], { config: { train: { batchSize: 64 } } });
     // mean 0.13, sd 0.01, se 0.00577, t(0.975, 2) = 4.303 -> 0.105 to 0.155; 0.13 / 0.125 = 1.04; 1/sqrt(64) = 0.125
     expect(section(d, 'noise')?.answer).toBe(
-      'At batch size 64 with BN (before), the measured noise of the BN batch mean was 0.13 (95% CI 0.105-0.155, 3 seeds) vs the predicted 0.125 (1/sqrt(m) = 0.125), 1.04x the prediction.',
+      'At batch size 64 with BN (before), the measured noise of the BN batch mean was 0.13 (95% CI 0.107-0.157, 3 seeds) vs the predicted 0.125 (1/sqrt(m) = 0.125), 1.04x the prediction.',
     );
   });
 

@@ -1,7 +1,7 @@
 import { columnLabel, columnRange } from '../../record/columns.js';
 import { okRuns } from '../../analysis/cells.js';
 import { summarizeCurves, type SummaryRow } from '../../analysis/seed-summary.js';
-import { describe } from '../../stats/describe.js';
+import { describeColumn } from '../../analysis/metric-intervals.js';
 import { type BandPoint, bandChart } from '../chart-band.js';
 import { diffHeadline } from '../headline.js';
 import { activeAxes, clipped, type Contrast, contrastOf, numOf, type ReportData, seriesOf, seriesOrder } from '../data.js';
@@ -62,7 +62,7 @@ export function convergenceSection(data: ReportData): Section | undefined {
   if (contrast) {
     clauses = diffHeadline(data, contrast, auc, what, 'the figures');
   } else {
-    const d = describe(okRuns(data.runs).map((r) => numOf(r[auc])).filter(Number.isFinite));
+    const d = describeColumn(okRuns(data.runs).map((r) => numOf(r[auc])).filter(Number.isFinite), auc);
     const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(auc, d.ci.low)} to ${fmtValue(auc, d.ci.high)}, ` : 'no CI from a single run, ';
     clauses = [`${what} was ${fmtValue(auc, d.mean)} (${ci}${plural(d.n, 'run')})${notOk > 0 ? `; ${notOk} of ${data.runs.length} runs diverged or failed` : ''}`];
   }

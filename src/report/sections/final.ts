@@ -1,6 +1,6 @@
 import { columnLabel } from '../../record/columns.js';
 import { okRuns } from '../../analysis/cells.js';
-import { describe } from '../../stats/describe.js';
+import { describeColumn } from '../../analysis/metric-intervals.js';
 import { diffHeadline } from '../headline.js';
 import { activeAxes, layoutOf, numOf, type ReportData } from '../data.js';
 import { capitalize, fmtValue, plural, sentence } from '../format.js';
@@ -31,7 +31,7 @@ export function finalSection(data: ReportData): Section | undefined {
   if (layout.contrast) {
     clauses = diffHeadline(data, layout.contrast, main, columnLabel(main), 'the table');
   } else {
-    const d = describe(okRuns(data.runs).map((r) => numOf(r[main])).filter(Number.isFinite));
+    const d = describeColumn(okRuns(data.runs).map((r) => numOf(r[main])).filter(Number.isFinite), main);
     const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(main, d.ci.low)} to ${fmtValue(main, d.ci.high)}, ` : 'no CI from a single run, ';
     clauses = [`${columnLabel(main)} was ${fmtValue(main, d.mean)} (${ci}${plural(d.n, 'run')})`];
   }

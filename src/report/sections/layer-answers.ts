@@ -1,5 +1,5 @@
 import { okRuns } from '../../analysis/cells.js';
-import { describe } from '../../stats/describe.js';
+import { describeColumn } from '../../analysis/metric-intervals.js';
 import { diffClause, perGroup, ratioClause } from '../clauses.js';
 import { activeAxes, contrastOf, headlineGroups, hasValues, numOf, type ReportData } from '../data.js';
 import { fmtValue, plural } from '../format.js';
@@ -15,7 +15,7 @@ export function ratioAnswer(data: ReportData, metric: string, what: string, less
     const others = activeAxes(data).filter((a) => a !== contrast.axis);
     return perGroup(headlineGroups(data, contrast, metric, { log: true }), others, (g) => ratioClause(g, metric, what, less, more), 'the figures');
   }
-  const d = describe(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite));
+  const d = describeColumn(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite), metric);
   const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(metric, d.ci.low)} to ${fmtValue(metric, d.ci.high)}, ` : 'no CI from a single run, ';
   return [`${what} was ${fmtValue(metric, d.mean)} (${ci}${plural(d.n, 'run')}); nothing is swept to compare it with`];
 }
@@ -28,7 +28,7 @@ export function diffAnswer(data: ReportData, metric: string, what: string): stri
     const others = activeAxes(data).filter((a) => a !== contrast.axis);
     return perGroup(headlineGroups(data, contrast, metric), others, (g) => diffClause(g, metric, what), 'the figures');
   }
-  const d = describe(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite));
+  const d = describeColumn(okRuns(data.runs).map((r) => numOf(r[metric])).filter(Number.isFinite), metric);
   const ci = Number.isFinite(d.ci.low) ? `95% CI ${fmtValue(metric, d.ci.low)} to ${fmtValue(metric, d.ci.high)}, ` : 'no CI from a single run, ';
   return [`${what} was ${fmtValue(metric, d.mean)} (${ci}${plural(d.n, 'run')}); nothing is swept to compare it with`];
 }

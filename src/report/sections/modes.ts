@@ -1,7 +1,9 @@
 import { type CsvRow, groupCells, num, okRuns } from '../../analysis/cells.js';
-import { type Description, describe } from '../../stats/describe.js';
+import type { Description } from '../../stats/describe.js';
+import { describeColumn } from '../../analysis/metric-intervals.js';
+import { differenceRange } from '../../stats/range-interval.js';
 import { type CiPoint, ciPointsChart } from '../chart-points.js';
-import { columnInfo, finalColumn } from '../../record/columns.js';
+import { columnInfo, columnRange, finalColumn } from '../../record/columns.js';
 import { activeAxes, clipped, configValue, type ReportData } from '../data.js';
 import { fmtDiff, fmtDiffCi, plural, sentence } from '../format.js';
 import { BN_AXIS, cellText } from '../labels.js';
@@ -44,8 +46,8 @@ export function adabnClauses(data: ReportData): { clauses: string[]; restored: s
     for (const cell of groupCells(data.runs, data.axes)) {
       if (bnOf(cell.params, data.config) === 'off') continue;
       const ok = okRuns(cell.runs);
-      const gain = describe(ok.map((r) => num(r[column]) - num(r[moving])).filter(Number.isFinite));
-      const cost = describe(ok.map((r) => num(r.final_test_acc) - num(r[moving])).filter(Number.isFinite));
+      const gain = describeColumn(ok.map((r) => num(r[column]) - num(r[moving])).filter(Number.isFinite), column, differenceRange(columnRange(column)));
+      const cost = describeColumn(ok.map((r) => num(r.final_test_acc) - num(r[moving])).filter(Number.isFinite), column, differenceRange(columnRange(column)));
       if (gain.n === 0) continue;
       const where = cellText(cell.params, active, ', ');
       const on = `on ${split}${where ? ` (${where})` : ''}`;
@@ -93,12 +95,12 @@ export function modesSection(data: ReportData): Section | undefined {
       ...cols,
     ];
     for (const e of entries) {
-      const s = describe(ok.map((r) => num(r[e.column])).filter(Number.isFinite));
+      const s = describeColumn(ok.map((r) => num(r[e.column])).filter(Number.isFinite), e.column);
       if (s.n === 0) continue;
       points.push({ panel, x: e.split, series: e.mode, mean: s.mean, low: clipped(e.column, s.ci.low), high: clipped(e.column, s.ci.high), label: '', labelY: null });
       if (e.mode === DEFAULT_MODE || !hasBase(e.split)) continue;
       // Paired within each run: the same network evaluated two ways.
-      const d = describe(ok.map((r: CsvRow) => num(r[e.column]) - num(r[`final_${e.split}_acc`])).filter(Number.isFinite));
+      const d = describeColumn(ok.map((r: CsvRow) => num(r[e.column]) - num(r[`final_${e.split}_acc`])).filter(Number.isFinite), e.column, differenceRange(columnRange(e.column)));
       if (d.n === 0) continue;
       compared++;
       if (!best || Math.abs(d.mean) > Math.abs(best.d.mean)) best = { split: e.split, mode: e.mode, params: cell.params, d };

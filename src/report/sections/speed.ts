@@ -43,7 +43,7 @@ export function speedClause(g: ContrastGroup, target: TargetColumn): string {
   const what = targetLabel(target);
   const a = outcome(g.a, col);
   const b = outcome(g.b, col);
-  const est = logRatio(g.a, g.b, col);
+  const est = logRatio(g.a, g.b, col, 0.95, g.evalEvery);
   const at = (xs: number[]): string => `at step ${fmtValue(col, mean(xs))} on average`;
   let head: string;
   const details: string[] = [];
