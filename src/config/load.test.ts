@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../errors.js';
-import { parseExperiment, readExperiment } from './load.js';
+import { configIssues } from '../testing/config.js';
+import { parseExperiment, parseExperimentNoted, readExperiment } from './load.js';
 
 const MIN = 'name: t\ntrain: {steps: 100}\n';
 
@@ -185,3 +186,28 @@ function catchError(fn: () => unknown): unknown {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('claims and overrides', () => {
+  const text = [
+    'name: c',
+    'data: { kind: synthetic, features: 4, classes: 2, trainSize: 64, testSize: 32 }',
+    'model: { depth: 2, width: 8 }',
+    'train: { batchSize: 16, steps: 10, evalEvery: 5, learningRate: 0.1 }',
+    'seeds: 3',
+    'sweep: { model.batchNorm: [off, before] }',
+    'claims:',
+    '  - { name: bn-helps, metric: final_test_acc, compare: { model.batchNorm: [off, before] }, difference: { atLeast: 0 } }',
+  ].join('\n');
+
+  it('sets aside a claim whose axis an override removes, and says so', () => {
+    const noted = parseExperimentNoted(text, 'c.yaml', ['model.batchNorm=before']);
+    expect(noted.claimsSetAside).toEqual(['bn-helps']);
+    expect(noted.config.claims).toEqual([]);
+    expect(parseExperimentNoted(text, 'c.yaml', ['train.steps=5']).claimsSetAside).toEqual([]);
+  });
+
+  it('still refuses a claim that is wrong in the file itself', () => {
+    const bad = text.replace('[off, before] }, difference', '[off, bfore] }, difference');
+    expect(configIssues(() => parseExperiment(bad, 'c.yaml', ['train.steps=5'])).join('\n')).toMatch(/unknown level "bfore"/);
+  });
+});

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { curvesSummaryColumns, summaryColumns } from '../analysis/seed-summary.js';
-import { extraSplitsOf } from '../cli/run.js';
 import { parseExperiment } from '../config/load.js';
 import { expandPlan } from '../plan/expand.js';
 import {
@@ -18,7 +17,7 @@ import {
 } from './columns.js';
 import { targetsOf } from './convergence.js';
 import { LANDSCAPE_COLUMNS, layersColumns } from './probe-columns.js';
-import { curvesColumns, runsColumns } from './run-rows.js';
+import { curvesColumns, extraSplitsOf, runsColumns } from './run-rows.js';
 import { SHIFT_FEATURES_COLUMNS, SHIFTS_COLUMNS } from './shift-columns.js';
 
 describe('column registry', () => {

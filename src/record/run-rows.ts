@@ -3,6 +3,8 @@ import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord, Plan, RunResult } from '../types.js';
 import { aucTrainLoss, stepsToTarget } from './convergence.js';
 import { finalColumn, metricColumn, targetColumn } from './columns.js';
+import { modeSplits } from '../config/mode-names.js';
+import { extraSplitNames } from './shift-columns.js';
 
 // The column contracts of runs.csv and curves.csv. Changing an order or a name is a breaking
 // change for every reader of old results: note it in the CHANGELOG.
@@ -15,6 +17,12 @@ export type Row = Record<string, string | number>;
 
 /** The splits every run evaluates; others (e.g. `shifted`) are passed as `extraSplits`. */
 const BASE_SPLITS = ['train', 'test'] as const;
+
+/** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
+export function extraSplitsOf(plan: Plan): string[] {
+  const sets = extraSplitNames(plan.runs.map((r) => r.data));
+  return [...sets, ...modeSplits(plan.config.eval, ['train', 'test', ...sets])];
+}
 
 /** Whether runs.csv has `gamma_small_frac`: some run of the plan has hidden BN layers. */
 function hasGammaColumn(plan: Plan): boolean {
