@@ -97,3 +97,22 @@ export function snapshot(dir: string): string[] {
   walk(dir);
   return out.sort();
 }
+
+/**
+ * Flags of a headless Debian chromium on a closed network: no background connections (refused here, many
+ * at a time), a fresh profile, console messages on stderr.
+ */
+export function chromiumFlags(profile: string): string[] {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    `--user-data-dir=${profile}`,
+    '--enable-logging=stderr',
+    '--v=0',
+  ];
+}

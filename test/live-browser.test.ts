@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveState } from '../src/cli/live-state.js';
 import { startLiveServer } from '../src/cli/watch.js';
+import { chromiumFlags } from './helpers.js';
 import { partialSweep } from './live-fixture.js';
 
 // The live view in a real browser (Debian's chromium, headless, as src/cli/report-browser.test.ts): the
@@ -48,16 +49,7 @@ describe.skipIf(!hasChromium)('the live view in headless chromium', () => {
       const { stdout, stderr } = await promisify(execFile)(
         CHROMIUM,
         [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          `--user-data-dir=${profile}`,
-          '--enable-logging=stderr',
-          '--v=0',
+          ...chromiumFlags(profile),
           '--virtual-time-budget=6000', // ~6 polls of the page, in virtual time
           '--dump-dom',
           server.url,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writeReport } from '../src/cli/report.js';
-import { root, run } from './helpers.js';
+import { chromiumFlags, root, run } from './helpers.js';
 
 // Opens a report in a real browser: Debian's chromium, headless, offline, with a fresh profile. It dumps
 // the DOM the browser built (every figure must be there) and takes a screenshot, with console logging
@@ -22,16 +22,7 @@ function chromium(args: string[]): ReturnType<typeof run> {
   return run(
     CHROMIUM,
     [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--user-data-dir=${profile}`,
-      '--enable-logging=stderr',
-      '--v=0',
+      ...chromiumFlags(profile),
       ...args,
     ],
     { timeout: 150_000 },
