@@ -8,6 +8,7 @@ import { LOCK, lockFolder } from '../record/lock.js';
 import { checkShard, mergedText, type MergePlan, planMerge, type ShardFolder } from '../record/merge.js';
 import { CURVES_CSV, openResults, readManifest, RUNS_CSV, writeFileAtomic, writeManifestAtomic } from '../record/results.js';
 import { runKeyedCsvs } from '../record/run-order.js';
+import { formatClaims, writeClaims } from './claims.js';
 import { writeSummaries } from './summarize.js';
 
 /** Flags of `bn-exp merge`. */
@@ -83,11 +84,14 @@ export async function mergeCommand(dirs: string[], opts: MergeOptions): Promise<
     release();
   }
   console.log(`merged ${plural(plan.source.size, 'run')} into ${opts.out} (${plan.files.join(', ')}, manifest.json)`);
-  // Finish what run finishes: the shards skipped these (a per-shard report would be partial). An empty
-  // set (only empty shards so far) has nothing to summarize, as in run.
+  // Finish what run finishes (summaries, claims.csv, report): the shards skipped these (a per-shard
+  // report would be partial). An empty set (only empty shards so far) has nothing to summarize, as in run.
   if (plan.source.size === 0) return;
   const { summary, curves } = writeSummaries(opts.out);
   console.log(`wrote ${summary} and ${curves}`);
+  // the claims as run checks them: the whole set's verdicts (a shard's alone would be partial)
+  const claimed = writeClaims(opts.out);
+  if (claimed.length > 0) process.stdout.write(formatClaims(claimed));
   if (opts.report !== false) await (await import('./report.js')).reportAfterRun(opts.out);
 }
 

@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { onPath } from '../errors.js';
+import type { ClaimResult } from '../analysis/claims.js';
+import type { ClaimConfig, ExperimentConfig } from '../config/schema.js';
+import { ConfigError, onPath } from '../errors.js';
+import { CLAIMS_CSV } from '../record/claims-file.js';
 import { readCsv } from '../record/csv.js';
 import { lockFolder } from '../record/lock.js';
-import { readResultSet, resultsDirOf } from '../record/result-set.js';
+import { readResultSet, type ResultSet, resultsDirOf } from '../record/result-set.js';
 import { LANDSCAPE_CSV, LAYERS_CSV, SHIFTS_CSV, writeFileAtomic } from '../record/results.js';
 import { buildReport } from '../report/build.js';
 import type { ReportData } from '../report/data.js';
@@ -11,6 +14,8 @@ import { reportHtml } from '../report/html.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { inlineSvg, specToSvg, svgToPng } from '../report/render.js';
 import { compactObjectLevels } from '../report/labels.js';
+import type { ReportClaims } from '../report/sections/claims.js';
+import { claimsOf } from './claims.js';
 
 /** File name of the self-contained HTML report. */
 export const REPORT_HTML = 'report.html';
@@ -44,7 +49,45 @@ export function readReportData(results: string): ReportData {
     landscape: optional(LANDSCAPE_CSV),
     shifts: optional(SHIFTS_CSV),
     config: typeof m.config === 'object' && m.config !== null ? (m.config as Record<string, unknown>) : {},
+    claims: reportClaims(rs),
   };
+}
+
+/** A claims.csv row back as a verdict ('' ends: a missing low, an open high when the low is finite). */
+function claimFromCsv(row: Record<string, string>): ClaimResult {
+  const num = (v: string | undefined): number => (v === undefined || v === '' ? Number.NaN : Number(v));
+  const low = num(row.ci_low);
+  const high = row.ci_high === '' && Number.isFinite(low) ? Number.POSITIVE_INFINITY : num(row.ci_high);
+  return {
+    claim: row.claim ?? '',
+    cell: row.cell ?? '',
+    metric: row.metric ?? '',
+    kind: (row.kind ?? 'value') as ClaimResult['kind'],
+    bound: row.bound ?? '',
+    verdict: (row.verdict ?? 'inconclusive') as ClaimResult['verdict'],
+    estimate: num(row.estimate),
+    ci: { low, high },
+    n: num(row.n),
+    note: row.note ?? '',
+  };
+}
+
+/**
+ * The claims the report opens with: the manifest config's claims checked as `run` checks them (so the
+ * rows are claims.csv's), else the rows of a claims.csv the set carries; undefined when there are none.
+ */
+function reportClaims(rs: ResultSet): ReportClaims | undefined {
+  const claims = ((rs.manifest?.config as ExperimentConfig | undefined)?.claims ?? []) as ClaimConfig[];
+  if (claims.length > 0) {
+    try {
+      return { results: claimsOf(rs, claims, path.join(rs.dir, 'manifest.json')) };
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return { results: [], problem: e.message };
+    }
+  }
+  const file = path.join(rs.dir, CLAIMS_CSV);
+  return existsSync(file) ? { results: readCsv(file).map(claimFromCsv) } : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { activeAxes, type ReportData } from './data.js';
 import { plural } from './format.js';
 import { axisName } from './labels.js';
 import type { Report, Section } from './section.js';
+import { claimsSection } from './sections/claims.js';
 import { convergenceSection } from './sections/convergence.js';
 import { finalSection } from './sections/final.js';
 import { driftSection } from './sections/drift.js';
@@ -14,8 +15,9 @@ import { percentilesSection } from './sections/percentiles.js';
 import { shiftsSection } from './sections/shifts.js';
 import { speedSection } from './sections/speed.js';
 
-/** The section builders in report order; each returns undefined when its data are absent. */
+/** The section builders in report order (the claims first); each returns undefined when its data are absent. */
 const SECTIONS: ((data: ReportData) => Section | undefined)[] = [
+  (data) => claimsSection(data.claims),
   convergenceSection,
   speedSection,
   finalSection,

@@ -1,6 +1,7 @@
 import { type CompareGroup, levelGroups } from '../analysis/compare.js';
 import { columnRange } from '../record/columns.js';
 import { type CsvRow, groupCells, okRuns } from '../analysis/cells.js';
+import type { ReportClaims } from './sections/claims.js';
 import type { Description } from '../stats/describe.js';
 import { type EvidenceOptions, rankByEvidence } from './evidence.js';
 import { evalEveryFrom, summarizeMetric } from '../analysis/metric-intervals.js';
@@ -26,6 +27,8 @@ export interface ReportData {
   shifts: CsvRow[];
   /** The resolved config from manifest.json (for values that were not swept); {} without a manifest. */
   config: Record<string, unknown>;
+  /** The config's claims checked on this result set (claims.csv's rows); absent when it states none. */
+  claims?: ReportClaims | undefined;
 }
 
 /** The axis whose levels the report contrasts (BN when swept), its reference level and all levels. */
