@@ -13,7 +13,7 @@ export interface ReportClaims {
   problem?: string;
 }
 
-/** `0.812 [0.79, 0.834]`-style pieces: '-' for a missing value, 'inf' for an open interval end. */
+/** `[0.79, 0.834]`: '-' for a missing end, 'inf' for an open one. */
 function interval(r: ClaimResult): string {
   return `[${sig(r.ci.low)}, ${sig(r.ci.high)}]`;
 }
