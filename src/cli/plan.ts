@@ -3,7 +3,7 @@ import path from 'node:path';
 import chalk from 'chalk';
 import type { BackendChoice } from '../backends.js';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_OVERHEADS, estimateRuns, shapeKey, sweepSeconds, type SweepOverheads, type TimedRun } from '../plan/estimate.js';
+import { DEFAULT_OVERHEADS, efficiencyFrom, estimateRuns, shapeKey, sweepSeconds, type SweepOverheads, type TimedRun } from '../plan/estimate.js';
 import { totalSteps } from '../config/resolve.js';
 import { expandPlan } from '../plan/expand.js';
 import { readExperiment } from '../config/load.js';
@@ -89,6 +89,38 @@ async function calibrateShapes(
   return { timed, backend, startSeconds };
 }
 
+/**
+ * Measures how fast `workers` workers run side by side on this machine now: one short run (the first
+ * run, 2 x evalEvery steps at most) alone on the pool, then one copy per worker at once, alternated three
+ * times (medians). The pool is the one `run` uses, so its start-up and the machine's load count too.
+ */
+async function measureEfficiency(spec: RunSpec, total: number, workers: number, backendChoice: BackendChoice, configFile: string): Promise<number> {
+  const { poolExecutor } = await import('../launch/pool.js');
+  const steps = Math.min(total, 2 * Math.max(10, spec.train.evalEvery));
+  const short: RunSpec = { ...spec, train: { ...spec.train, steps, epochs: undefined } };
+  const pool = poolExecutor(workers, undefined, { configFile, cwd: process.cwd() });
+  const timed = async (copies: number): Promise<number> => {
+    const t0 = performance.now();
+    const results = await Promise.all(Array.from({ length: copies }, () => pool.run(short, {})));
+    const failed = results.find((r) => r.status === 'failed');
+    if (failed) throw new Error(`calibrating ${workers} workers: run ${spec.id} failed: ${failed.error ?? 'unknown error'}`);
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    await pool.start(backendChoice);
+    await timed(workers); // warm-up: every worker compiles its kernels
+    const alone: number[] = [];
+    const together: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      alone.push(await timed(1));
+      together.push(await timed(workers));
+    }
+    return efficiencyFrom(alone, together);
+  } finally {
+    await pool.close();
+  }
+}
+
 /** `bn-exp plan`: the runs (ids, swept values), their count and an estimate of the time. No tfjs unless --calibrate. */
 export async function planCommand(configPath: string, opts: PlanOptions): Promise<void> {
   const config = await readExperiment(configPath, opts.set);
@@ -105,8 +137,16 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   if (opts.calibrate) {
     const cal = await calibrateShapes(runs, store, opts.backend, opts.json, configPath);
     timed = cal.timed;
-    overheads.startSeconds = cal.startSeconds;
     basis = `a calibration on ${cal.backend}`;
+    overheads.startSeconds = cal.startSeconds;
+    const busy = Math.min(workers, runs.length, overheads.cores);
+    if (busy > 1) {
+      const first = runs[0]!;
+      if (!opts.json) process.stderr.write(`timing ${busy} workers side by side...`);
+      overheads.parallelEfficiency = await measureEfficiency(first, totalSteps(first.train, store.trainSize(first)), busy, opts.backend, configPath);
+      if (!opts.json) process.stderr.write(' done\n');
+      basis += `, ${busy} workers measured at ${Math.round(overheads.parallelEfficiency * 100)}%`;
+    }
   } else if (opts.from !== undefined) {
     timed = readEarlierTimings(opts.from, plan.runs);
     basis = `wall_s of ${timed.length} runs in ${opts.from}`;
@@ -153,7 +193,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   if (seconds !== undefined) {
     const sources = [...new Set(estimates.map((e) => e.source))].join(', ');
     console.log(`estimated time: ${formatDuration(seconds)} with ${workers} worker${workers > 1 ? 's' : ''} (from ${basis}; per run: ${sources})`);
-    const eff = workers > 1 ? `, workers at ${Math.round(overheads.parallelEfficiency * 100)}% of one alone on ${overheads.cores} cores` : '';
+    const eff = workers > 1 ? `, each worker at ${Math.round(overheads.parallelEfficiency * 100)}% of the speed of one alone on ${overheads.cores} cores` : '';
     console.log(`  includes start-up ${overheads.startSeconds.toFixed(1)}s and summaries + report ${overheads.reportSeconds.toFixed(1)}s${eff}`);
   } else {
     console.log('estimated time: unknown; pass --calibrate (times a few steps of each shape) or --from <results dir> (earlier wall_s)');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OVERHEADS,
   dispatchOrder,
+  efficiencyFrom,
   estimateRuns,
   fitTiming,
   longestFirst,
@@ -136,5 +137,12 @@ describe('sweep overheads and parallel efficiency', () => {
     const two = sweepSeconds(runs, 2, d) - d.startSeconds - d.reportSeconds;
     expect(two).toBeLessThan(one);
     expect(two).toBeGreaterThan(one / 2);
+  });
+});
+
+describe('efficiencyFrom', () => {
+  it('is the median time alone over the median time side by side, capped at 1', () => {
+    expect(efficiencyFrom([1, 1.1, 0.9], [2, 1.6, 1.5])).toBeCloseTo(1 / 1.6, 10);
+    expect(efficiencyFrom([1, 1, 1], [0.8, 0.9, 0.7])).toBe(1); // noise never promises super-linear speed-up
   });
 });

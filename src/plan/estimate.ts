@@ -213,3 +213,14 @@ export function sweepSeconds(runSeconds: readonly number[], workers: number, o: 
   const slow = workerSlowdown(n, o.cores, o.parallelEfficiency);
   return o.startSeconds + makespan(runSeconds.map((s) => s * slow), n) + o.reportSeconds;
 }
+
+/**
+ * Parallel efficiency from a calibration window: seconds of one short run alone on the pool and of the
+ * same run on every worker at once (medians), as the speed of one busy worker relative to one alone.
+ * Capped at 1: noise must not promise more than a linear speed-up.
+ */
+export function efficiencyFrom(alone: readonly number[], together: readonly number[]): number {
+  const a = median([...alone]);
+  const t = median([...together]);
+  return Math.min(1, Math.max(1e-3, a / t));
+}
