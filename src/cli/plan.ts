@@ -193,7 +193,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   if (seconds !== undefined) {
     const sources = [...new Set(estimates.map((e) => e.source))].join(', ');
     console.log(`estimated time: ${formatDuration(seconds)} with ${workers} worker${workers > 1 ? 's' : ''} (from ${basis}; per run: ${sources})`);
-    const eff = workers > 1 ? `, each worker at ${Math.round(overheads.parallelEfficiency * 100)}% of the speed of one alone on ${overheads.cores} cores` : '';
+    const eff = Math.min(workers, runs.length) > 1 ? `, each worker at ${Math.round(overheads.parallelEfficiency * 100)}% of the speed of one alone on ${overheads.cores} cores` : '';
     console.log(`  includes start-up ${overheads.startSeconds.toFixed(1)}s and summaries + report ${overheads.reportSeconds.toFixed(1)}s${eff}`);
   } else {
     console.log('estimated time: unknown; pass --calibrate (times a few steps of each shape) or --from <results dir> (earlier wall_s)');
