@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Executor } from '../launch/executor.js';
 import { poolExecutor } from '../launch/pool.js';
+import { benchEstimate } from './estimate.js';
 import { dispatchOrder } from '../plan/estimate.js';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
@@ -281,7 +282,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       budget: { type: 'string', default: '1' },
-      only: { type: 'string' }, // "steps", "vectorized" or "workers"
+      only: { type: 'string' }, // "steps", "vectorized", "workers" or "estimate"
     },
   });
   const backend = await selectBackend(values.backend as BackendChoice);
@@ -294,7 +295,8 @@ async function main(): Promise<void> {
     for (const width of widths)
       for (const batch of batches) for (const batchNorm of ['off', 'before'] as const) cases.push({ depth, width, batch, batchNorm });
 
-  if (values.only === 'workers' || values.only === 'vectorized') cases.length = 0;
+  const sweepOnly = values.only === 'workers' || values.only === 'vectorized' || values.only === 'estimate';
+  if (sweepOnly) cases.length = 0;
 
   if (!values.json && cases.length > 0) {
     console.log(`bn-exp bench: backend ${backend}, ${FEATURES} features, ${CLASSES} classes, plain SGD; median steps/s`);
@@ -325,7 +327,7 @@ async function main(): Promise<void> {
           .padStart(8)} ${String(row.kernels_per_step).padStart(13)}`,
       );
   }
-  if (values.only !== 'workers' && values.only !== 'vectorized') {
+  if (!sweepOnly) {
     for (const set of ['test', 'batch'] as const) {
       const probes = await benchProbeOverhead(budget, set);
       const row = {
@@ -398,6 +400,27 @@ async function main(): Promise<void> {
         `\nsweep throughput, ${w.runs} quick.yaml runs of ${w.steps} steps (best of 2, worker start-up included): ` +
           `1 worker ${row.workers_1_s}s, 2 workers ${row.workers_2_s}s, ratio ${row.ratio}x`,
       );
+  }
+
+  if (values.only === undefined || values.only === 'estimate') {
+    if (!values.json) console.log('\nplan --calibrate vs the actual run of experiments/quick.yaml (fresh processes, report included)');
+    for (const r of benchEstimate('experiments/quick.yaml', values.backend, [1, 2])) {
+      const row = {
+        bench: 'estimate',
+        backend,
+        workers: r.workers,
+        estimate_s: Number(r.estimateSeconds.toFixed(1)),
+        actual_s: Number(r.actualSeconds.toFixed(1)),
+        ratio: Number((r.estimateSeconds / r.actualSeconds).toFixed(2)),
+        calibrate_s: Number(r.calibrateSeconds.toFixed(1)),
+      };
+      if (values.json) console.log(JSON.stringify(row));
+      else
+        console.log(
+          `${r.workers} worker${r.workers > 1 ? 's' : ''}: estimated ${row.estimate_s}s, actual ${row.actual_s}s, ` +
+            `estimate/actual ${row.ratio} (calibration took ${row.calibrate_s}s)`,
+        );
+    }
   }
 }
 

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import chalk from 'chalk';
 import type { BackendChoice } from '../backends.js';
-import { estimateRuns, makespan, shapeKey, type TimedRun } from '../plan/estimate.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_OVERHEADS, efficiencyFrom, estimateRuns, shapeKey, sweepSeconds, type SweepOverheads, type TimedRun } from '../plan/estimate.js';
 import { totalSteps } from '../config/resolve.js';
 import { expandPlan } from '../plan/expand.js';
 import { readExperiment } from '../config/load.js';
@@ -58,26 +59,66 @@ export function readEarlierTimings(dir: string, current: readonly RunSpec[]): Ti
   return timed;
 }
 
-/** Times a few steps of the first run of each distinct shape (loads tfjs); progress goes to stderr. */
+/**
+ * Times a few steps of the first run of each distinct shape (loads tfjs); progress goes to stderr. Also
+ * measures start-up: this process's age once TensorFlow.js is ready (node start, CLI imports, tfjs load),
+ * which is what `bn-exp run` pays before its first run.
+ */
 async function calibrateShapes(
   runs: readonly RunSpec[],
   store: DataStore,
   backendChoice: BackendChoice,
   quiet: boolean,
-): Promise<{ timed: TimedRun[]; backend: string }> {
+  configFile: string,
+): Promise<{ timed: TimedRun[]; backend: string; startSeconds: number }> {
   requireBackendPackage(backendChoice);
   const { selectBackend } = await import('../train/backend.js');
   const { calibrate } = await import('../train/calibrate.js');
   const backend = await selectBackend(backendChoice);
+  const startSeconds = process.uptime();
+  const data = { configFile, cwd: process.cwd() }; // csv paths resolve against the config file, as in `run`
   const firsts = new Map<string, RunSpec>();
   for (const r of runs) if (!firsts.has(shapeKey(r, store.dims(r)))) firsts.set(shapeKey(r, store.dims(r)), r);
   if (!quiet) process.stderr.write(`calibrating ${firsts.size} shape${firsts.size > 1 ? 's' : ''} on ${backend}...`);
   const first = runs[0];
-  if (first) await calibrate(first, 5); // warm-up: kernel setup would inflate the first shape's fixed cost
+  // warm-up (kernel setup would inflate the first shape's fixed cost); evalEvery steps so that it is a valid run
+  if (first) await calibrate(first, Math.min(first.train.evalEvery, totalSteps(first.train, store.trainSize(first))), data, 1);
   const timed: TimedRun[] = [];
-  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, totalSteps(spec.train, store.trainSize(spec)))));
+  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, totalSteps(spec.train, store.trainSize(spec)), data)));
   if (!quiet) process.stderr.write(' done\n');
-  return { timed, backend };
+  return { timed, backend, startSeconds };
+}
+
+/**
+ * Measures how fast `workers` workers run side by side on this machine now: one short run (the first
+ * run, 2 x evalEvery steps at most) alone on the pool, then one copy per worker at once, alternated three
+ * times (medians). The pool is the one `run` uses, so its start-up and the machine's load count too.
+ */
+async function measureEfficiency(spec: RunSpec, total: number, workers: number, backendChoice: BackendChoice, configFile: string): Promise<number> {
+  const { poolExecutor } = await import('../launch/pool.js');
+  const steps = Math.min(total, 2 * Math.max(10, spec.train.evalEvery));
+  const short: RunSpec = { ...spec, train: { ...spec.train, steps, epochs: undefined } };
+  const pool = poolExecutor(workers, undefined, { configFile, cwd: process.cwd() });
+  const timed = async (copies: number): Promise<number> => {
+    const t0 = performance.now();
+    const results = await Promise.all(Array.from({ length: copies }, () => pool.run(short, {})));
+    const failed = results.find((r) => r.status === 'failed');
+    if (failed) throw new Error(`calibrating ${workers} workers: run ${spec.id} failed: ${failed.error ?? 'unknown error'}`);
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    await pool.start(backendChoice);
+    await timed(workers); // warm-up: every worker compiles its kernels
+    const alone: number[] = [];
+    const together: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      alone.push(await timed(1));
+      together.push(await timed(workers));
+    }
+    return efficiencyFrom(alone, together);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** `bn-exp plan`: the runs (ids, swept values), their count and an estimate of the time. No tfjs unless --calibrate. */
@@ -91,11 +132,21 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
 
   let timed: TimedRun[] = [];
   let basis: string | undefined;
+  const overheads: SweepOverheads = { ...DEFAULT_OVERHEADS, cores: availableParallelism() };
   const defaultDir = path.join('results', config.name);
   if (opts.calibrate) {
-    const cal = await calibrateShapes(runs, store, opts.backend, opts.json);
+    const cal = await calibrateShapes(runs, store, opts.backend, opts.json, configPath);
     timed = cal.timed;
     basis = `a calibration on ${cal.backend}`;
+    overheads.startSeconds = cal.startSeconds;
+    const busy = Math.min(workers, runs.length, overheads.cores);
+    if (busy > 1) {
+      const first = runs[0]!;
+      if (!opts.json) process.stderr.write(`timing ${busy} workers side by side...`);
+      overheads.parallelEfficiency = await measureEfficiency(first, totalSteps(first.train, store.trainSize(first)), busy, opts.backend, configPath);
+      if (!opts.json) process.stderr.write(' done\n');
+      basis += `, ${busy} workers measured at ${Math.round(overheads.parallelEfficiency * 100)}%`;
+    }
   } else if (opts.from !== undefined) {
     timed = readEarlierTimings(opts.from, plan.runs);
     basis = `wall_s of ${timed.length} runs in ${opts.from}`;
@@ -105,7 +156,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   }
   const estimates = estimateRuns(runs, timed, (r) => store.dims(r));
   const known = estimates.every((e) => e.seconds !== undefined);
-  const seconds = known ? makespan(estimates.map((e) => e.seconds!), Math.min(workers, runs.length)) : undefined;
+  const seconds = known ? sweepSeconds(estimates.map((e) => e.seconds!), workers, overheads) : undefined;
   const steps = runs.map((r) => totalSteps(r.train, store.trainSize(r)));
 
   if (opts.json) {
@@ -118,7 +169,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
         shard: shard ? { index: shard.index, count: shard.count } : null,
         count: runs.length,
         runs: runs.map((r, i) => ({ index: r.index, id: r.id, seed: r.seed, params: r.params, steps: steps[i], estimateSeconds: estimates[i]!.seconds ?? null })),
-        estimate: { seconds: seconds ?? null, workers, basis: basis ?? null },
+        estimate: { seconds: seconds ?? null, workers, basis: basis ?? null, overheads },
       }),
     );
     return;
@@ -142,6 +193,8 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   if (seconds !== undefined) {
     const sources = [...new Set(estimates.map((e) => e.source))].join(', ');
     console.log(`estimated time: ${formatDuration(seconds)} with ${workers} worker${workers > 1 ? 's' : ''} (from ${basis}; per run: ${sources})`);
+    const eff = Math.min(workers, runs.length) > 1 ? `, each worker at ${Math.round(overheads.parallelEfficiency * 100)}% of the speed of one alone on ${overheads.cores} cores` : '';
+    console.log(`  includes start-up ${overheads.startSeconds.toFixed(1)}s and summaries + report ${overheads.reportSeconds.toFixed(1)}s${eff}`);
   } else {
     console.log('estimated time: unknown; pass --calibrate (times a few steps of each shape) or --from <results dir> (earlier wall_s)');
   }

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchOrder, estimateRuns, fitTiming, longestFirst, makespan, roughSeconds, shapeKey, stepMacs, type TimedRun } from './estimate.js';
+import {
+  DEFAULT_OVERHEADS,
+  dispatchOrder,
+  efficiencyFrom,
+  estimateRuns,
+  fitTiming,
+  longestFirst,
+  makespan,
+  roughSeconds,
+  shapeKey,
+  stepMacs,
+  sweepSeconds,
+  workerSlowdown,
+  type TimedRun,
+} from './estimate.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from '../config/load.js';
 
@@ -94,5 +108,41 @@ describe('longest runs first', () => {
     expect(dispatchOrder(groups, 1)).toEqual(groups);
     const two = dispatchOrder(groups, 2).map(([r]) => r!.model.width);
     expect(two).toEqual([32, 32, 32, 32, 16, 16, 16, 16]);
+  });
+});
+
+describe('sweep overheads and parallel efficiency', () => {
+  const o = { startSeconds: 2, reportSeconds: 3, parallelEfficiency: 0.5, cores: 2 };
+
+  it('one worker: start-up + the runs in series + the report', () => {
+    expect(sweepSeconds([4, 4, 4, 4], 1, o)).toBe(2 + 16 + 3);
+  });
+
+  it('two workers on two cores: each run slowed by 1/efficiency, not a linear speed-up', () => {
+    expect(workerSlowdown(2, 2, 0.5)).toBe(2);
+    expect(sweepSeconds([4, 4, 4, 4], 2, o)).toBe(2 + 16 + 3); // efficiency 0.5: no gain at all
+    expect(sweepSeconds([4, 4, 4, 4], 2, { ...o, parallelEfficiency: 1 })).toBe(2 + 8 + 3);
+  });
+
+  it('more workers than cores time-share them; more workers than runs do not count', () => {
+    expect(workerSlowdown(4, 2, 1)).toBe(2);
+    expect(workerSlowdown(1, 1, 0.5)).toBe(1);
+    expect(sweepSeconds([4], 8, o)).toBe(2 + 4 + 3); // one run: one worker busy, alone
+  });
+
+  it('the default efficiency makes 2 workers faster than 1 but slower than linear', () => {
+    const runs = [3, 3, 3, 3, 3, 3];
+    const d = { ...DEFAULT_OVERHEADS, cores: 2 };
+    const one = sweepSeconds(runs, 1, d) - d.startSeconds - d.reportSeconds;
+    const two = sweepSeconds(runs, 2, d) - d.startSeconds - d.reportSeconds;
+    expect(two).toBeLessThan(one);
+    expect(two).toBeGreaterThan(one / 2);
+  });
+});
+
+describe('efficiencyFrom', () => {
+  it('is the median time alone over the median time side by side, capped at 1', () => {
+    expect(efficiencyFrom([1, 1.1, 0.9], [2, 1.6, 1.5])).toBeCloseTo(1 / 1.6, 10);
+    expect(efficiencyFrom([1, 1, 1], [0.8, 0.9, 0.7])).toBe(1); // noise never promises super-linear speed-up
   });
 });

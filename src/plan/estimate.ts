@@ -181,3 +181,46 @@ export function dispatchOrder<T extends RunSpec>(
   const cost = (group: T[]): number => group.reduce((a, r) => a + roughSeconds(r, dimsOf(r)), 0);
   return longestFirst(groups.map(cost)).map((i) => groups[i]!);
 }
+
+/** What a sweep costs besides its runs, and how well its workers share the machine. */
+export interface SweepOverheads {
+  /** Process start-up, CLI imports and one TensorFlow.js load (workers load theirs in parallel). */
+  startSeconds: number;
+  /** Summaries, claims, figures and report after the last run. */
+  reportSeconds: number;
+  /** Throughput of one of n busy workers relative to one alone (1 = linear speed-up). */
+  parallelEfficiency: number;
+  /** CPU cores: more workers than cores time-share them. */
+  cores: number;
+}
+
+/**
+ * Defaults measured on a 2-vCPU machine with quick.yaml (docs/scaling.md): `bn-exp` start-up with the wasm
+ * backend ~2.5 s; summarize + report of 8 runs ~3.5 s; 2 workers gave a median 1.45x the throughput of one
+ * (six measurements, docs/speed.md), i.e. an efficiency of 0.725 per worker.
+ */
+export const DEFAULT_OVERHEADS: Omit<SweepOverheads, 'cores'> = { startSeconds: 2.5, reportSeconds: 3.5, parallelEfficiency: 0.725 };
+
+/** How much longer a run takes on one of `workers` busy workers than alone. */
+export function workerSlowdown(workers: number, cores: number, efficiency: number): number {
+  if (workers <= 1) return 1;
+  return Math.max(1, workers / Math.max(1, cores)) / Math.min(1, Math.max(efficiency, 1e-3));
+}
+
+/** Wall time of a whole sweep: start-up, the runs on `workers` workers (each slowed by sharing), the report. */
+export function sweepSeconds(runSeconds: readonly number[], workers: number, o: SweepOverheads): number {
+  const n = Math.max(1, Math.min(workers, runSeconds.length));
+  const slow = workerSlowdown(n, o.cores, o.parallelEfficiency);
+  return o.startSeconds + makespan(runSeconds.map((s) => s * slow), n) + o.reportSeconds;
+}
+
+/**
+ * Parallel efficiency from a calibration window: seconds of one short run alone on the pool and of the
+ * same run on every worker at once (medians), as the speed of one busy worker relative to one alone.
+ * Capped at 1: noise must not promise more than a linear speed-up.
+ */
+export function efficiencyFrom(alone: readonly number[], together: readonly number[]): number {
+  const a = median([...alone]);
+  const t = median([...together]);
+  return Math.min(1, Math.max(1e-3, a / t));
+}

@@ -1,29 +1,48 @@
 import type { TimedRun } from '../plan/estimate.js';
 import type { RunSpec } from '../types.js';
-import { runOne } from './run-one.js';
+import { runOne, type DataContext } from './run-one.js';
 
 /** The run shortened to `steps` optimizer steps (same data, model and evaluation cadence). */
 function shortened(spec: RunSpec, steps: number): RunSpec {
   return { ...spec, train: { ...spec.train, steps, epochs: undefined } };
 }
 
-/** Step counts of a calibration: k and 2k with k = evalEvery clamped to [10, 100], never past the run's length. */
+/**
+ * Step counts of a calibration: k and 2k with k = evalEvery (at least 10), never past the run's length.
+ * k is never below evalEvery: a shorter run would fail validation (evalEvery > steps) and would not pay
+ * for the evaluations a real run does.
+ */
 export function calibrationSteps(evalEvery: number, total: number): number[] {
-  const k = Math.min(100, Math.max(10, evalEvery));
+  const k = Math.max(10, evalEvery);
   return total <= 2 * k ? [total] : [k, 2 * k];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /**
  * Times short versions of `spec` (data generation included) so that `fitTiming` can split fixed and
- * per-step cost. Needs an active backend; run one throwaway calibration first to warm kernels up.
+ * per-step cost; each length is timed `repeats` times and the median kept (single timings on a shared
+ * machine varied 2.7x). Needs an active backend; run one throwaway calibration first to warm kernels up.
+ * A shortened run that fails throws its error: an estimate from a failure would be meaningless.
  */
-export async function calibrate(spec: RunSpec, total: number): Promise<TimedRun[]> {
+export async function calibrate(spec: RunSpec, total: number, data?: DataContext, repeats = 3): Promise<TimedRun[]> {
   const timed: TimedRun[] = [];
   for (const steps of calibrationSteps(spec.train.evalEvery, total)) {
     const short = shortened(spec, steps);
-    const t0 = performance.now();
-    const result = await runOne(short);
-    timed.push({ spec, steps: result.steps, seconds: (performance.now() - t0) / 1000, complete: steps === total });
+    const seconds: number[] = [];
+    let done = 0;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      const result = await runOne(short, { data });
+      if (result.status === 'failed') throw new Error(`calibrating run ${spec.id} (${steps} steps) failed: ${result.error ?? 'unknown error'}`);
+      seconds.push((performance.now() - t0) / 1000);
+      done = result.steps;
+    }
+    timed.push({ spec, steps: done, seconds: median(seconds), complete: steps === total });
   }
   return timed;
 }
