@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bnExpSync, committed, copyResults, root, snapshot, tmpDir } from './helpers.js';
@@ -52,5 +52,19 @@ describe('an empty shard', { timeout: 300_000 }, () => {
     expect(m.stderr).toBe('');
     expect(m.code).toBe(0);
     expect(m.stdout).toContain('merged 0 runs');
+  });
+});
+
+describe('a shard of a config with claims', { timeout: 300_000 }, () => {
+  it('succeeds without checking the claims, which name cells of other shards (merge checks them)', () => {
+    // quick.yaml's claims compare depth 2 with depth 8; shard 1/2 of one seed holds depth 2 only.
+    const dir = path.join(tmpDir(), 'shard');
+    const quick = path.join(root, 'experiments', 'quick.yaml');
+    const args = ['--set', 'train.steps=40', '--set', 'train.evalEvery=20', '--set', 'seeds=1', '--backend', 'wasm', '--no-report'];
+    const r = bnExpSync(['run', quick, '--shard', '1/2', '--out', dir, ...args]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('claims: not checked on shard 1/2');
+    expect(existsSync(path.join(dir, 'claims.csv'))).toBe(false);
   });
 });

@@ -64,14 +64,14 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     const outcome = await runSweep(request, terminal(plan, opts, shard, live?.state));
     if (outcome.kind === 'already-done') {
       // A kill or a full disk after the last run may have left the summaries or the report missing or cut off: redo them.
-      await finishOutputs(outDir, outcome.runs, opts);
+      await finishOutputs(outDir, outcome.runs, opts, shard, (config.claims ?? []).length > 0);
       console.log(`${outDir}: all ${outcome.runs} runs already done; nothing to run${outcome.runs > 0 ? ' (summaries and report rewritten)' : ''}.`);
     } else if (outcome.kind === 'empty-shard') {
       console.log(`${outDir}: shard ${shard ? formatShard(shard) : ''} holds none of the ${plan.runs.length} runs; wrote an empty result set.`);
     } else {
       printSummary(plan, outcome.results, targetsOf(plan.config.train.target), outDir);
       if (outcome.done > 0 && !opts.quiet) console.log(`(${outcome.done} runs from before the resume are not in this table)`);
-      await finishOutputs(outDir, outcome.runs, opts);
+      await finishOutputs(outDir, outcome.runs, opts, shard, (config.claims ?? []).length > 0);
       if (outcome.results.length > 0 && outcome.results.every((r) => r.status === 'failed')) process.exitCode = 1;
     }
     completed = outcome.kind !== 'already-done';
@@ -122,12 +122,20 @@ function terminal(plan: Plan, opts: RunOptions, shard: Shard | undefined, live: 
   };
 }
 
-/** The summaries, claims and report of a complete folder (none for an empty shard: there is nothing to summarize). */
-async function finishOutputs(outDir: string, runs: number, opts: RunOptions): Promise<void> {
+/**
+ * The summaries, claims and report of a complete folder (none for an empty shard: there is nothing to
+ * summarize). A shard of several checks no claims: they are about the whole sweep, whose other cells are in
+ * other shards (`bn-exp merge` checks them on the merged set).
+ */
+async function finishOutputs(outDir: string, runs: number, opts: RunOptions, shard: Shard | undefined, claims: boolean): Promise<void> {
   if (runs === 0) return;
   writeSummaries(outDir);
-  const claimed = writeClaims(outDir);
-  if (claimed.length > 0) process.stdout.write(formatClaims(claimed));
+  if (shard !== undefined && shard.count > 1) {
+    if (claims && !opts.quiet) console.log(`claims: not checked on shard ${formatShard(shard)}; \`bn-exp merge\` checks them on the whole sweep`);
+  } else {
+    const claimed = writeClaims(outDir);
+    if (claimed.length > 0) process.stdout.write(formatClaims(claimed));
+  }
   if (opts.report !== false) {
     if (!opts.quiet) console.log('writing the report (figures, report.html, report.md)...');
     await (await import('./report.js')).reportAfterRun(outDir);
