@@ -3,7 +3,7 @@ import { type ClaimResult, evaluateClaims } from '../analysis/claims.js';
 import { claimIssues, levelText } from '../config/claim-rules.js';
 import { readExperiment } from '../config/load.js';
 import type { ClaimConfig, ExperimentConfig } from '../config/schema.js';
-import { keyHint } from '../config/suggest.js';
+import { keyHint } from '../util/suggest.js';
 import { CheckFailed, ConfigError, type ConfigIssue, UsageError } from '../errors.js';
 import { writeClaimsCsv } from '../record/claims-file.js';
 import { columnInfo, finalColumn, isNumericKind, isStepsToColumn, targetColumn } from '../record/columns.js';

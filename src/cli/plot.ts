@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { onPath, UsageError } from '../errors.js';
 import { plotSpec, plottableColumns } from '../report/plot-spec.js';
 import { specToSvg, svgToPng } from '../report/render.js';

@@ -1,7 +1,7 @@
 import type { ConfigIssue } from '../errors.js';
 import type { ClaimConfig } from './schema.js';
-import { canonicalJson } from './canonical.js';
-import { keyHint } from './suggest.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { keyHint } from '../util/suggest.js';
 
 // Checks of a config's `claims:` against the swept axes and their levels: from the config's sweep when
 // a config is validated, from runs.csv when claims are evaluated on a result set. Pure.

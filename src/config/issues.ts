@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
 import { joinPath } from './paths.js';
 import { childValue, describeNumber, discriminatorValues, narrowUnion, objectKeys, schemaAt } from './schema-walk.js';
-import { keyHint } from './suggest.js';
+import { keyHint } from '../util/suggest.js';
 
 type Schema = z.core.$ZodType;
 type ZodIssue = z.core.$ZodIssue;

@@ -1,13 +1,13 @@
 import { modeLabel } from './mode-names.js';
 import { dedupe, type ConfigIssue } from '../errors.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { dataIssues, trainSizeOf } from './data-rules.js';
 import { totalSteps } from './resolve.js';
 import { formatValue, fromZodIssues } from './issues.js';
 import { applyParams, sweepCombinations, type Params, type Sections } from './resolve.js';
 import { DataSchema, ExperimentSchema, ModelSchema, TrainSchema, type ExperimentConfig } from './schema.js';
 import { objectKeys, schemaAt } from './schema-walk.js';
-import { didYouMean, keyHint } from './suggest.js';
+import { didYouMean, keyHint } from '../util/suggest.js';
 import { claimIssues, levelText } from './claim-rules.js';
 
 // Cross-field rules, run after the schema accepted the file. Run rules are checked on every resolved

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../config/schema.js';
 import type { Split } from './split.js';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { Rng } from '../stats/rng.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { nominalDims, type DataDims } from '../plan/estimate.js';
 import { totalSteps } from '../config/resolve.js';
 import type { CsvDataConfig, DataConfig } from '../config/schema.js';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { totalSteps } from '../config/resolve.js';
 import type { RunSpec } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Plan, RunSpec } from '../types.js';
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { resolveSections, sweepCombinations, type Sections } from '../config/resolve.js';
 import type { ExperimentConfig } from '../config/schema.js';
 

@@ -1,5 +1,5 @@
 import type { RunSpec } from '../types.js';
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 /*
  * `bn-exp run --vectorize K` (default auto): which runs may train as one batch of K models (train/vectorized.ts).

@@ -1,3 +1,4 @@
+// A pure helper (no project imports), shared by config/, plan/ and data/.
 /**
  * JSON with object keys sorted recursively and undefined-valued keys dropped, so equal values always
  * serialise to the same string (used for run ids and cell keys).

@@ -1,3 +1,4 @@
+// Pure text helpers (no project imports), shared by config/ and the layers below it.
 import { distance } from 'fastest-levenshtein';
 
 /**
