@@ -1,6 +1,7 @@
 import type { MeasuredShift } from './data/assemble.js';
 import type { Dataset, Split } from './data/split.js';
-import type { DataConfig, EvalConfig, ExperimentConfig, ModelConfig, ProbesConfig, TrainConfig } from './config/schema.js';
+import type { ResolvedRun } from './config/resolve.js';
+import type { DataConfig, EvalConfig, ExperimentConfig, ModelConfig, ProbesConfig, TargetConfig, TrainConfig } from './config/schema.js';
 
 export type { Dataset, Split };
 
@@ -16,6 +17,12 @@ export interface RunSpec {
   data: DataConfig;
   model: ModelConfig;
   train: TrainConfig;
+  /**
+   * The sections resolved once (shift names, targets, duration, BN variant with defaults filled in):
+   * what every layer below config/ reads instead of normalizing the sections again. Not part of the
+   * run id, which hashes data, model and train as written.
+   */
+  resolved: ResolvedRun;
   /** Layer probes (not part of the run id: probes never change training). */
   probes?: ProbesConfig;
   /** Extra inference modes (not part of the run id: they never change training). */
@@ -28,6 +35,8 @@ export interface Plan {
   /** Swept dotted paths, in the order they appear in the config. */
   axes: string[];
   seeds: number[];
+  /** The experiment's `train.target` as a list (runs.csv's steps-to-target columns). */
+  targets: TargetConfig[];
   runs: RunSpec[];
 }
 

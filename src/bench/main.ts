@@ -7,6 +7,7 @@ import { benchEstimate } from './estimate.js';
 import { dispatchOrder } from '../plan/estimate.js';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
+import { bnChoiceOf } from '../config/resolve.js';
 import { ModelSchema, ProbesSchema, type ModelConfig } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
@@ -74,7 +75,7 @@ function data(rows: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
 
 async function benchOurs(c: Case, budget: number): Promise<{ rate: number; kernels: number }> {
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
-  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
+  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'), bnChoiceOf(config));
   const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
   const step = makeTrainStep(mlp, opt);
   const { x, y } = data(c.batch);
@@ -139,7 +140,7 @@ async function benchProbeOverhead(
   const c: Case = { depth: 4, width: 64, batch: 64, batchNorm: 'before' };
   const every = 10;
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
-  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'));
+  const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'), bnChoiceOf(config));
   const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
   const step = makeTrainStep(mlp, opt);
   const { x, y } = data(c.batch);
@@ -182,10 +183,10 @@ async function benchVectorized(
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const train = { optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0 };
   const seeds = Array.from({ length: k }, (_, i) => i);
-  const mlps = seeds.map((i) => buildMlp(config, FEATURES, CLASSES, Rng.derive(i, 'init')));
+  const mlps = seeds.map((i) => buildMlp(config, FEATURES, CLASSES, Rng.derive(i, 'init'), bnChoiceOf(config)));
   const opts = seeds.map(() => makeOptimizer(train));
   const steps = mlps.map((m, i) => makeTrainStep(m, opts[i]!));
-  const stacked = buildStackedMlp(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')));
+  const stacked = buildStackedMlp(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')), seeds.map(() => bnChoiceOf(config)));
   const stackedOpt = makeStackedOptimizer(seeds.map(() => train));
   const trainer = makeStackedTrainer(stacked, stackedOpt);
   const { x, y } = data(c.batch);

@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { type ClaimResult, evaluateClaims } from '../analysis/claims.js';
 import { claimIssues, levelText } from '../config/claim-rules.js';
 import { readExperiment } from '../config/load.js';
+import { targetList } from '../config/resolve.js';
 import type { ClaimConfig, ExperimentConfig } from '../config/schema.js';
 import { keyHint } from '../util/suggest.js';
 import { CheckFailed, ConfigError, type ConfigIssue, UsageError } from '../errors.js';
@@ -33,8 +34,7 @@ function metricIssues(claims: readonly ClaimConfig[], available: readonly string
 export function checkClaimMetrics(config: ExperimentConfig, file: string): void {
   const claims = config.claims ?? [];
   if (claims.length === 0) return;
-  const t = config.train.target;
-  const targets = t === undefined ? [] : Array.isArray(t) ? t : [t];
+  const targets = targetList(config.train.target);
   const known = [
     ...['train', 'test'].flatMap((split) => [finalColumn(split, 'acc'), finalColumn(split, 'loss')]),
     'generalization_gap',

@@ -3,8 +3,8 @@ import path from 'node:path';
 import chalk from 'chalk';
 import type { BackendChoice } from '../backends.js';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_OVERHEADS, efficiencyFrom, estimateRuns, shapeKey, sweepSeconds, type SweepOverheads, type TimedRun } from '../plan/estimate.js';
-import { totalSteps } from '../config/resolve.js';
+import { withSteps } from '../config/resolve.js';
+import { DEFAULT_OVERHEADS, efficiencyFrom, estimateRuns, runSteps, shapeKey, sweepSeconds, type SweepOverheads, type TimedRun } from '../plan/estimate.js';
 import { expandPlan } from '../plan/expand.js';
 import { readExperiment } from '../config/load.js';
 import { ExperimentSchema } from '../config/schema.js';
@@ -82,9 +82,9 @@ async function calibrateShapes(
   if (!quiet) process.stderr.write(`calibrating ${firsts.size} shape${firsts.size > 1 ? 's' : ''} on ${backend}...`);
   const first = runs[0];
   // warm-up (kernel setup would inflate the first shape's fixed cost); evalEvery steps so that it is a valid run
-  if (first) await calibrate(first, Math.min(first.train.evalEvery, totalSteps(first.train, store.trainSize(first))), data, 1);
+  if (first) await calibrate(first, Math.min(first.train.evalEvery, runSteps(first, store.trainSize(first))), data, 1);
   const timed: TimedRun[] = [];
-  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, totalSteps(spec.train, store.trainSize(spec)), data)));
+  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, runSteps(spec, store.trainSize(spec)), data)));
   if (!quiet) process.stderr.write(' done\n');
   return { timed, backend, startSeconds };
 }
@@ -97,7 +97,7 @@ async function calibrateShapes(
 async function measureEfficiency(spec: RunSpec, total: number, workers: number, backendChoice: BackendChoice, configFile: string): Promise<number> {
   const { poolExecutor } = await import('../launch/pool.js');
   const steps = Math.min(total, 2 * Math.max(10, spec.train.evalEvery));
-  const short: RunSpec = { ...spec, train: { ...spec.train, steps, epochs: undefined } };
+  const short: RunSpec = withSteps(spec, steps);
   const pool = poolExecutor(workers, undefined, { configFile, cwd: process.cwd() });
   const timed = async (copies: number): Promise<number> => {
     const t0 = performance.now();
@@ -143,7 +143,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
     if (busy > 1) {
       const first = runs[0]!;
       if (!opts.json) process.stderr.write(`timing ${busy} workers side by side...`);
-      overheads.parallelEfficiency = await measureEfficiency(first, totalSteps(first.train, store.trainSize(first)), busy, opts.backend, configPath);
+      overheads.parallelEfficiency = await measureEfficiency(first, runSteps(first, store.trainSize(first)), busy, opts.backend, configPath);
       if (!opts.json) process.stderr.write(' done\n');
       basis += `, ${busy} workers measured at ${Math.round(overheads.parallelEfficiency * 100)}%`;
     }
@@ -157,7 +157,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   const estimates = estimateRuns(runs, timed, (r) => store.dims(r));
   const known = estimates.every((e) => e.seconds !== undefined);
   const seconds = known ? sweepSeconds(estimates.map((e) => e.seconds!), workers, overheads) : undefined;
-  const steps = runs.map((r) => totalSteps(r.train, store.trainSize(r)));
+  const steps = runs.map((r) => runSteps(r, store.trainSize(r)));
 
   if (opts.json) {
     console.log(

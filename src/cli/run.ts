@@ -6,7 +6,6 @@ import { parseVectorize, parseWorkers } from '../launch/executor.js';
 import { runSweep, type SweepListener } from '../launch/sweep.js';
 import { expandPlan } from '../plan/expand.js';
 import { formatShard, resolveShard, type Shard } from '../plan/shard.js';
-import { targetsOf } from '../record/convergence.js';
 import { lockFolder } from '../record/lock.js';
 import type { Plan } from '../types.js';
 import { requireBackendPackage } from './backend-check.js';
@@ -69,7 +68,7 @@ export async function runCommand(configPath: string, opts: RunOptions): Promise<
     } else if (outcome.kind === 'empty-shard') {
       console.log(`${outDir}: shard ${shard ? formatShard(shard) : ''} holds none of the ${plan.runs.length} runs; wrote an empty result set.`);
     } else {
-      printSummary(plan, outcome.results, targetsOf(plan.config.train.target), outDir);
+      printSummary(plan, outcome.results, plan.targets, outDir);
       if (outcome.done > 0 && !opts.quiet) console.log(`(${outcome.done} runs from before the resume are not in this table)`);
       await finishOutputs(outDir, outcome.runs, opts, shard, (config.claims ?? []).length > 0);
       if (outcome.results.length > 0 && outcome.results.every((r) => r.status === 'failed')) process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { shiftList, shiftNames } from '../config/data-rules.js';
+import type { NamedShift } from '../config/resolve.js';
 import type { DataConfig, DriftConfig } from '../config/schema.js';
 import type { Dataset, Split } from './split.js';
 import type { ShiftMeasure } from './measure-shift.js';
@@ -47,12 +47,10 @@ export function shiftRng(seed: number, name: string): Rng {
   return Rng.derive(seed, 'data', 'shift', name);
 }
 
-/** One evaluation set per entry of `data.shift`, keyed by its name, in list order. */
-export function shiftEvalSets(data: Pick<DataConfig, 'shift'>, src: ShiftSources): Record<string, Split> {
-  const names = shiftNames(data);
+/** One evaluation set per entry of `data.shift` (the run's resolved shifts), keyed by its name, in list order. */
+export function shiftEvalSets(shifts: readonly NamedShift[], src: ShiftSources): Record<string, Split> {
   const out: Record<string, Split> = {};
-  shiftList(data).forEach((shift, i) => {
-    const name = names[i] as string;
+  shifts.forEach(({ name, shift }) => {
     switch (shift.kind) {
       case 'correlation':
         if (src.correlated === undefined) throw new Error(`shift ${name}: a correlation shift needs synthetic data`);
@@ -98,13 +96,11 @@ export function driftPhases(
 }
 
 /** The pairs to measure: train vs test (reference), test vs each shift's set, and the drift's end points. */
-export function shiftPairs(data: Pick<DataConfig, 'shift' | 'drift'>, dataset: Dataset): ShiftPair[] {
+export function shiftPairs(shifts: readonly NamedShift[], data: Pick<DataConfig, 'drift'>, dataset: Dataset): ShiftPair[] {
   const pairs: ShiftPair[] = [
     { name: 'test', family: 'none', kind: 'none', description: 'the clean test set against the training set (sampling noise)', source: dataset.train, target: dataset.test },
   ];
-  const names = shiftNames(data);
-  shiftList(data).forEach((shift, i) => {
-    const name = names[i] as string;
+  shifts.forEach(({ name, shift }) => {
     const target = dataset.extra[name];
     if (target === undefined) return;
     pairs.push({ name, family: shiftFamily(shift), kind: shift.kind, description: describeShift(shift), source: dataset.test, target });

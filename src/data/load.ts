@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../util/canonical-json.js';
-import { nominalDims, type DataDims } from '../plan/estimate.js';
-import { totalSteps } from '../config/resolve.js';
+import { nominalDims, runSteps, type DataDims } from '../plan/estimate.js';
+import type { NamedShift } from '../config/resolve.js';
 import type { CsvDataConfig, DataConfig } from '../config/schema.js';
 import { ConfigError, UsageError, dedupe, type ConfigIssue } from '../errors.js';
 import type { Plan, RunSpec } from '../types.js';
@@ -38,13 +38,13 @@ export class DataStore {
   }
 
   /** The dataset and shift pairs of a run; throws DataError for data-dependent problems. */
-  build(spec: Pick<RunSpec, 'data' | 'seed'>): BuiltData {
+  build(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): BuiltData {
     const key = dataKey(spec);
-    return cached(this.built, key, () => this.assemble(spec.data, spec.data.seed ?? spec.seed));
+    return cached(this.built, key, () => this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts));
   }
 
   /** The measured shifts of a run's data (train vs test, test vs each shift's set, the drift's end points). */
-  measures(spec: Pick<RunSpec, 'data' | 'seed'>): MeasuredShift[] {
+  measures(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): MeasuredShift[] {
     const seed = spec.data.seed ?? spec.seed;
     return cached(this.measured, dataKey(spec), () =>
       this.build(spec).pairs.map(({ source, target, ...rest }) => ({
@@ -60,31 +60,31 @@ export class DataStore {
   }
 
   /** The data sizes of a run (from the config for synthetic data, from the loaded data otherwise). */
-  dims(spec: Pick<RunSpec, 'data' | 'seed'>): DataDims {
-    if (spec.data.kind === 'synthetic') return nominalDims(spec.data);
+  dims(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): DataDims {
+    if (spec.data.kind === 'synthetic') return nominalDims(spec);
     const { dataset } = this.build(spec);
     const extraSets = Object.keys(dataset.extra).length;
     return { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
   }
 
   /** Training-set size of a run (after any sub-population restriction for real data), for progress estimates. */
-  trainSize(spec: Pick<RunSpec, 'data' | 'seed'>): number {
+  trainSize(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): number {
     return spec.data.kind === 'synthetic' ? spec.data.trainSize : this.build(spec).dataset.train.n;
   }
 
-  private assemble(data: DataConfig, seed: number): BuiltData {
+  private assemble(data: DataConfig, seed: number, shifts: readonly NamedShift[]): BuiltData {
     switch (data.kind) {
       case 'synthetic':
-        return generateSynthetic(data, seed);
+        return generateSynthetic(data, seed, shifts);
       case 'csv': {
         const loaded = this.tables.get(data.path);
         if (loaded === undefined) throw new Error(`csv file ${data.path} was not loaded by openData`);
         const { train, test } = splitCsvTable(loaded.table, loaded.file, data, seed);
-        return assembleReal(data, train, test, loaded.table.classes.length, seed);
+        return assembleReal(data, shifts, train, test, loaded.table.classes.length, seed);
       }
       case 'mnist': {
         const { train, test } = mnistSplit(loadMnistDigits(), data, seed);
-        return assembleReal(data, train, test, 10, seed);
+        return assembleReal(data, shifts, train, test, 10, seed);
       }
       default: {
         const unknown: never = data;
@@ -95,7 +95,7 @@ export class DataStore {
 }
 
 /** Cache key of a run's data: the resolved data section and the data seed. */
-function dataKey(spec: Pick<RunSpec, 'data' | 'seed'>): string {
+function dataKey(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): string {
   return `${spec.data.seed ?? spec.seed}\u0000${canonicalJson(spec.data)}`;
 }
 
@@ -174,8 +174,8 @@ export async function openData(plan: Pick<Plan, 'runs'>, configFile: string, cwd
     const what = run.data.kind === 'csv' ? `the training rows of ${run.data.path}` : 'the MNIST training set';
     if (run.train.batchSize > n) {
       issues.push({ path: 'train.batchSize', message: `expected at most ${what} (${n}); got ${run.train.batchSize}` });
-    } else if (run.train.evalEvery > totalSteps(run.train, n)) {
-      issues.push({ path: 'train.evalEvery', message: `expected at most the run's total steps (${totalSteps(run.train, n)} with ${n} training rows); got ${run.train.evalEvery}` });
+    } else if (run.train.evalEvery > runSteps(run, n)) {
+      issues.push({ path: 'train.evalEvery', message: `expected at most the run's total steps (${runSteps(run, n)} with ${n} training rows); got ${run.train.evalEvery}` });
     }
   }
   if (issues.length > 0) throw new ConfigError(configFile, dedupe(issues));

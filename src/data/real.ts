@@ -1,4 +1,4 @@
-import { shiftList } from '../config/data-rules.js';
+import type { NamedShift } from '../config/resolve.js';
 import type { CsvDataConfig, MnistDataConfig } from '../config/schema.js';
 import type { Dataset, Split } from './split.js';
 import { driftPhases, shiftEvalSets, shiftPairs, type BuiltData } from './assemble.js';
@@ -13,8 +13,15 @@ import { sampleBasis } from './shifts.js';
  */
 
 /** Build the dataset of real train/test sets: restrict to the sub-population's region, add shifts and drift. */
-export function assembleReal(data: CsvDataConfig | MnistDataConfig, train: Split, test: Split, classes: number, seed: number): BuiltData {
-  const region = shiftList(data).find((s): s is RegionConfig => s.kind === 'subpopulation');
+export function assembleReal(
+  data: CsvDataConfig | MnistDataConfig,
+  shifts: readonly NamedShift[],
+  train: Split,
+  test: Split,
+  classes: number,
+  seed: number,
+): BuiltData {
+  const region = shifts.map((s) => s.shift).find((s): s is RegionConfig => s.kind === 'subpopulation');
   let outside: Split | undefined;
   if (region !== undefined) {
     if (typeof region.feature === 'number' && region.feature >= train.features) {
@@ -32,8 +39,8 @@ export function assembleReal(data: CsvDataConfig | MnistDataConfig, train: Split
     }
   }
   const basis = sampleBasis(train);
-  const extra = shiftEvalSets(data, { test, basis, seed, outside });
+  const extra = shiftEvalSets(shifts, { test, basis, seed, outside });
   const dataset: Dataset = { train, test, extra, classes };
   if (data.drift !== undefined) dataset.trainPhases = driftPhases(train, data.drift, basis, seed);
-  return { dataset, pairs: shiftPairs(data, dataset) };
+  return { dataset, pairs: shiftPairs(shifts, data, dataset) };
 }

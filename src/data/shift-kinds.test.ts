@@ -6,10 +6,15 @@ import { measureShift } from './measure-shift.js';
 import { Rng } from '../stats/rng.js';
 import { populationBasis, sampleBasis, shapeConstants, shapeFunction, shiftInputs } from './shifts.js';
 import { featureCorrelation, featureStats, moments } from '../stats/moments.js';
-import { generateSynthetic } from './synthetic.js';
+import { namedShifts } from '../config/resolve.js';
+import type { SyntheticDataConfig } from '../config/schema.js';
+import { generateSynthetic as synthesizeWith } from './synthetic.js';
 import { teacherLabels } from './teacher.js';
 
 // Each shift kind, generated the way a run generates it, has the property it claims.
+
+// As a run makes it: the shift list resolved from the data section (spec.resolved.shifts).
+const generateSynthetic = (d: SyntheticDataConfig, seed: number) => synthesizeWith(d, seed, namedShifts(d));
 
 const F = 6;
 const shifts = [

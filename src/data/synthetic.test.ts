@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DataSchema, type DataConfig } from '../config/schema.js';
+import { DataSchema, type DataConfig, type SyntheticDataConfig } from '../config/schema.js';
 import type { Dataset, Split } from './split.js';
 import { shapeMapConstants } from './shifts.js';
 import { classCounts, featureStats } from '../stats/moments.js';
-import { generateDataset, generateSynthetic } from './synthetic.js';
+import { namedShifts } from '../config/resolve.js';
+import { generateDataset as generateWith, generateSynthetic as synthesizeWith } from './synthetic.js';
 import { teacherLabels } from './teacher.js';
 
 const config = (data: Record<string, unknown>): DataConfig => DataSchema.parse(data);
+// As a run makes them: the shift list resolved from the data section (spec.resolved.shifts).
+const generateDataset = (data: DataConfig, seed: number): Dataset => generateWith(data, seed, namedShifts(data));
+const generateSynthetic = (data: SyntheticDataConfig, seed: number) => synthesizeWith(data, seed, namedShifts(data));
 
 const bytes = (split: Split): Uint8Array[] => [new Uint8Array(split.x.buffer), new Uint8Array(split.y.buffer)];
 const allBytes = (d: Dataset): Uint8Array[] => [d.train, d.test, ...Object.values(d.extra)].flatMap(bytes);

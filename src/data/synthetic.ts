@@ -1,4 +1,4 @@
-import { shiftList } from '../config/data-rules.js';
+import type { NamedShift } from '../config/resolve.js';
 import type { DataConfig, SyntheticDataConfig } from '../config/schema.js';
 import type { Dataset, Split } from './split.js';
 import { driftPhases, shiftEvalSets, shiftPairs, type BuiltData } from './assemble.js';
@@ -51,7 +51,7 @@ function sampleWhere(input: InputConfig, n: number, f: number, rng: Rng, keep: (
 }
 
 /** Generate train, test, one evaluation set per `data.shift` entry, the drift phases, plus the teacher. */
-export function generateSynthetic(data: SyntheticDataConfig, seed: number): SyntheticData {
+export function generateSynthetic(data: SyntheticDataConfig, seed: number, shifts: readonly NamedShift[]): SyntheticData {
   const s = data.seed ?? seed;
   const { features, classes, input } = data;
   const stream = (...name: string[]): Rng => Rng.derive(s, 'data', ...name);
@@ -65,7 +65,7 @@ export function generateSynthetic(data: SyntheticDataConfig, seed: number): Synt
   const split = (x: Float32Array, n: number): Split => ({ x, y: label(x, n), n, features });
 
   // Sub-population: train and test inside the region, its evaluation set outside.
-  const region = shiftList(data).find((sh): sh is RegionConfig => sh.kind === 'subpopulation');
+  const region = shifts.map((s) => s.shift).find((sh): sh is RegionConfig => sh.kind === 'subpopulation');
   const keep = region && inRegion(region, lowerQuantile(regionScores(sourceX, data.trainSize, features, region.feature), region.fraction), features);
   const draw = (n: number, rng: Rng, from: InputConfig = input, inside = true): Float32Array =>
     keep === undefined ? sampleInputs(from, n, features, rng) : sampleWhere(from, n, features, rng, keep, inside);
@@ -77,7 +77,7 @@ export function generateSynthetic(data: SyntheticDataConfig, seed: number): Synt
   const test = split(draw(data.testSize, stream('test')), data.testSize);
 
   const basis = populationBasis(input, features);
-  const extra = shiftEvalSets(data, {
+  const extra = shiftEvalSets(shifts, {
     test,
     basis,
     seed: s,
@@ -87,11 +87,11 @@ export function generateSynthetic(data: SyntheticDataConfig, seed: number): Synt
   });
   const dataset: Dataset = { train, test, extra, classes };
   if (data.drift !== undefined) dataset.trainPhases = driftPhases(train, data.drift, basis, s, (x, n) => noisy(label(x, n)));
-  return { dataset, teacher, pairs: shiftPairs(data, dataset) };
+  return { dataset, teacher, pairs: shiftPairs(shifts, data, dataset) };
 }
 
 /** Generate the dataset of a run from a synthetic data config; `data.seed` (when set) overrides the run's `seed`. */
-export function generateDataset(data: DataConfig, seed: number): Dataset {
+export function generateDataset(data: DataConfig, seed: number, shifts: readonly NamedShift[]): Dataset {
   if (data.kind !== 'synthetic') throw new Error(`generateDataset makes synthetic data only; data.kind ${data.kind} is read by loadData`);
-  return generateSynthetic(data, seed).dataset;
+  return generateSynthetic(data, seed, shifts).dataset;
 }

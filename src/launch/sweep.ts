@@ -1,13 +1,11 @@
 import path from 'node:path';
 import type { BackendChoice } from '../backends.js';
-import { totalSteps } from '../config/resolve.js';
 import type { MeasuredShift } from '../data/assemble.js';
 import type { DataStore } from '../data/load.js';
 import { Interrupted, UsageError } from '../errors.js';
-import { dispatchOrder } from '../plan/estimate.js';
+import { dispatchOrder, runSteps } from '../plan/estimate.js';
 import { autoVectorize, groupRuns } from '../plan/groups.js';
 import { formatShard, selectShard, type Shard } from '../plan/shard.js';
-import { targetsOf } from '../record/convergence.js';
 import { dataMismatch, experimentMismatch, parseManifestInfo } from '../record/manifest-info.js';
 import { buildManifest } from '../record/manifest.js';
 import { probeFiles, probeRows } from '../record/probe-files.js';
@@ -154,16 +152,16 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
         `resume with --backend ${previous.backend === 'tensorflow' ? 'node' : String(previous.backend)} so results stay comparable.`,
     );
   }
-  const datas = plan.runs.map((r) => r.data);
+  const shiftLists = plan.runs.map((r) => r.resolved.shifts);
   const manifest: Record<string, unknown> =
     previous !== undefined
       ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
       : {
           ...(await buildManifest(plan, { backend, configPath: req.configPath, argv: req.argv, shard, workers: executor.workers, vectorize: s.vectorize })),
-          shifts: shiftManifest(datas, []),
+          shifts: shiftManifest(shiftLists, []),
           dataFiles: req.store.fileHashes(),
         };
-  const targets = targetsOf(plan.config.train.target);
+  const targets = plan.targets;
   const extra = extraSplitsOf(plan);
   const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
   // curves.csv repeats each run's seed and swept values (as runs.csv writes them): tidy on its own, so
@@ -186,7 +184,7 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
     measured.push(shifts);
   };
 
-  const stepsOf = (r: RunSpec): number => totalSteps(r.train, req.store.trainSize(r));
+  const stepsOf = (r: RunSpec): number => runSteps(r, req.store.trainSize(r));
   listener.began?.({ backend, workers: executor.workers, slots: executor.workers * s.vectorize, mine, todo, done: s.done, stepsOf });
 
   let stoppedBy: NodeJS.Signals | undefined;
@@ -239,7 +237,7 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
   }
   reorderResults(outDir, mine.map((r) => r.id));
   // After a resume the manifest's shift summary covers the runs of this session (shifts.csv has them all).
-  writeManifestAtomic(outDir, { ...manifest, shifts: shiftManifest(datas, measured), finishedAt: new Date().toISOString() });
+  writeManifestAtomic(outDir, { ...manifest, shifts: shiftManifest(shiftLists, measured), finishedAt: new Date().toISOString() });
   // An empty shard (more shards than runs) is a normal, successful shard: merge accepts its empty set.
   if (mine.length === 0) return { kind: 'empty-shard' };
   results.sort((a, b) => a.spec.index - b.spec.index);

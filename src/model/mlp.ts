@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
+import type { BnChoice } from '../config/resolve.js';
 import type { Rng } from '../stats/rng.js';
 import { batchNormGhost } from './bn/ghost.js';
 import { applyNoise, type LayerNoise } from './bn/noisy.js';
@@ -70,7 +71,7 @@ function newVariable<R extends tf.Rank>(init: tf.Tensor<R>, trainable: boolean):
 }
 
 /** Builds an MLP features -> depth x width -> classes with seeded initial weights. */
-export function buildMlp(config: ModelConfig, features: number, classes: number, rng: Rng): Mlp {
+export function buildMlp(config: ModelConfig, features: number, classes: number, rng: Rng, bn: BnChoice): Mlp {
   const parts = trainedParts(config);
   const bnParams = (width: number): BnParams => ({
     gamma: newVariable(tf.ones([width]) as tf.Tensor1D, parts.gamma),
@@ -95,7 +96,7 @@ export function buildMlp(config: ModelConfig, features: number, classes: number,
     w: newVariable(tf.tensor2d(initWeights(outInit, fanIn, classes, rng), [fanIn, classes]), parts.output),
     b: newVariable(tf.zeros([classes]) as tf.Tensor1D, parts.output),
   };
-  const mlp: Mlp = { config, hidden, out, bn: bnVariantOf(config) };
+  const mlp: Mlp = { config, hidden, out, bn: bnVariantOf(config, bn) };
   if (config.inputBatchNorm) mlp.inputBn = bnParams(features); // no random draws: init is unchanged
   return mlp;
 }

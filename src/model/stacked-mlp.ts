@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';
+import type { BnChoice } from '../config/resolve.js';
 import type { Rng } from '../stats/rng.js';
 import { activate, buildMlp, disposeMlp, type BnParams, type Mlp } from './mlp.js';
 import { bnVariantOf } from './bn/registry.js';
@@ -28,6 +29,8 @@ export interface StackedLayer {
 export interface StackedMlp {
   k: number;
   configs: ModelConfig[];
+  /** Model k's resolved BN variant (standard or ghost: the runner never groups Batch Renorm). */
+  bns: BnChoice[];
   hidden: StackedLayer[];
   out: { w: tf.Variable<tf.Rank.R3>; b: tf.Variable<tf.Rank.R3> };
 }
@@ -56,8 +59,8 @@ function stackBn(bns: BnParams[]): StackedBn {
  * K models built exactly as K separate runs build theirs (buildMlp with each run's own init stream),
  * then stacked. Input BN and Batch Renorm are not supported (the runner never groups them).
  */
-export function buildStackedMlp(configs: ModelConfig[], features: number, classes: number, rngs: Rng[]): StackedMlp {
-  const mlps = configs.map((c, k) => buildMlp(c, features, classes, rngs[k]!));
+export function buildStackedMlp(configs: ModelConfig[], features: number, classes: number, rngs: Rng[], bns: BnChoice[]): StackedMlp {
+  const mlps = configs.map((c, k) => buildMlp(c, features, classes, rngs[k]!, bns[k]!));
   try {
     const first = mlps[0]!;
     if (first.inputBn || first.bn.readsMoving) throw new Error('vectorized training supports neither input BN nor batch renorm');
@@ -68,7 +71,7 @@ export function buildStackedMlp(configs: ModelConfig[], features: number, classe
       return s;
     });
     const out = { w: stackVariable(mlps.map((m) => m.out.w)), b: stackVariable(mlps.map((m) => m.out.b)) };
-    return { k: configs.length, configs, hidden, out };
+    return { k: configs.length, configs, bns, hidden, out };
   } finally {
     mlps.forEach(disposeMlp);
   }
@@ -121,7 +124,7 @@ export function sliceModel(s: StackedMlp, k: number): Mlp {
       ? { bn: { gamma: vec(l.bn.gamma), beta: vec(l.bn.beta), movingMean: vec(l.bn.movingMean), movingVar: vec(l.bn.movingVar) } }
       : {}),
   }));
-  return { config: s.configs[k]!, hidden, out: { w: mat(s.out.w), b: vec(s.out.b) }, bn: bnVariantOf(s.configs[k]!) };
+  return { config: s.configs[k]!, hidden, out: { w: mat(s.out.w), b: vec(s.out.b) }, bn: bnVariantOf(s.configs[k]!, s.bns[k]!) };
 }
 
 /** What a training-mode forward pass of K models can hand back besides the logits. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema, RenormSchema } from '../config/schema.js';
+import { bnChoiceOf } from '../config/resolve.js';
 import { Rng } from '../stats/rng.js';
 import { selectBackend } from '../train/backend.js';
 import { buildMlp, disposeMlp, trainableVariables } from './mlp.js';
@@ -132,7 +133,7 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
 
   it('moving statistics: ghost BN makes one EMA update per ghost batch; renorm keeps an EMA of σ', () => {
     const config = ModelSchema.parse({ batchNorm: 'before', bnMomentum: 0.9 });
-    const mlp = buildMlp({ ...config, depth: 1, width: k }, 3, 2, Rng.derive(5, 'init'));
+    const mlp = buildMlp({ ...config, depth: 1, width: k }, 3, 2, Rng.derive(5, 'init'), { kind: 'standard' });
     const bn = mlp.hidden[0]!.bn!;
     const stats = [
       [1, 2, 3, 4, 5],
@@ -156,7 +157,7 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
     }
     expect(maxAbsDiff(bn.movingMean.dataSync(), expMean)).toBeLessThan(1e-6);
     expect(maxAbsDiff(bn.movingVar.dataSync(), expVar)).toBeLessThan(1e-6);
-    const renorm = bnVariantOf({ ...mlp.config, batchRenorm: true });
+    const renorm = bnVariantOf(mlp.config, bnChoiceOf({ ...mlp.config, batchRenorm: true }));
     expect(renorm.name).toBe('renorm');
     tf.tidy(() => renorm.updateMoving(bn, { mean: tf.tensor1d(stats[0]!), variance: tf.tensor1d(vars[0]!) }));
     const sigma = expVar.map((v, j) => 0.9 * Math.sqrt(v + 1e-3) + 0.1 * Math.sqrt(vars[0]![j]! + 1e-3));
@@ -190,14 +191,14 @@ describe('model variant settings', () => {
   ] as const)('trains $trainOnly (γ $bnScale, β $bnCenter): $count variables', ({ trainOnly, bnScale, bnCenter, count }) => {
     // Input BN (γ, β), 2 hidden layers with BN before (W, γ, β; no bias), output (W, b): 10 in all.
     const config = ModelSchema.parse({ depth: 2, width: 4, batchNorm: 'before', inputBatchNorm: true, trainOnly, bnScale, bnCenter });
-    const mlp = buildMlp(config, 3, 2, Rng.derive(6, 'init'));
+    const mlp = buildMlp(config, 3, 2, Rng.derive(6, 'init'), { kind: 'standard' });
     expect(trainableVariables(mlp)).toHaveLength(count);
     disposeMlp(mlp);
   });
 
   it('input BN draws no random numbers: the weights equal those of the same model without it', () => {
-    const a = buildMlp(ModelSchema.parse({ depth: 2, width: 4 }), 3, 2, Rng.derive(7, 'init'));
-    const b = buildMlp(ModelSchema.parse({ depth: 2, width: 4, inputBatchNorm: true }), 3, 2, Rng.derive(7, 'init'));
+    const a = buildMlp(ModelSchema.parse({ depth: 2, width: 4 }), 3, 2, Rng.derive(7, 'init'), { kind: 'standard' });
+    const b = buildMlp(ModelSchema.parse({ depth: 2, width: 4, inputBatchNorm: true }), 3, 2, Rng.derive(7, 'init'), { kind: 'standard' });
     expect(Array.from(b.hidden[1]!.w.dataSync())).toEqual(Array.from(a.hidden[1]!.w.dataSync()));
     expect(Array.from(b.out.w.dataSync())).toEqual(Array.from(a.out.w.dataSync()));
     disposeMlp(a);

@@ -1,5 +1,4 @@
 import { canonicalJson } from '../util/canonical-json.js';
-import { totalSteps } from '../config/resolve.js';
 import type { RunSpec } from '../types.js';
 
 // Time estimates for `bn-exp plan` (pure). A run costs fixed + perStep x steps seconds, where the two
@@ -30,6 +29,15 @@ export interface RunEstimate {
   source: EstimateSource | undefined;
 }
 
+/**
+ * Optimizer steps of a run whose training set has `trainRows` rows: its step count, or epochs x
+ * floor(trainRows / batchSize) (the partial batch is dropped: BN needs full batches).
+ */
+export function runSteps(spec: Pick<RunSpec, 'train' | 'resolved'>, trainRows: number): number {
+  const d = spec.resolved.duration;
+  return d.kind === 'steps' ? d.steps : d.epochs * Math.floor(trainRows / spec.train.batchSize);
+}
+
 /** The sizes of a run's data that set its cost. */
 export interface DataDims {
   features: number;
@@ -44,8 +52,9 @@ export interface DataDims {
  * The data sizes a config states: exact for synthetic and mnist data; a csv file's sizes are known only
  * once it is read (use DataStore.dims), so they are 0 here.
  */
-export function nominalDims(data: RunSpec['data']): DataDims {
-  const extraSets = data.shift === undefined ? 0 : Array.isArray(data.shift) ? data.shift.length : 1;
+export function nominalDims(spec: Pick<RunSpec, 'data' | 'resolved'>): DataDims {
+  const { data } = spec;
+  const extraSets = spec.resolved.shifts.length;
   switch (data.kind) {
     case 'synthetic':
       return { features: data.features, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, extraSets };
@@ -57,7 +66,7 @@ export function nominalDims(data: RunSpec['data']): DataDims {
 }
 
 /** What sets the cost of a run's steps and evaluations (seed, learning rate, data values do not). */
-export function shapeKey(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): string {
+export function shapeKey(spec: RunSpec, dims: DataDims = nominalDims(spec)): string {
   const { model, train } = spec;
   return canonicalJson({
     features: dims.features,
@@ -74,7 +83,7 @@ export function shapeKey(spec: RunSpec, dims: DataDims = nominalDims(spec.data))
 }
 
 /** Multiply-accumulates of one forward pass of a training batch: the scale of a step's cost. */
-export function stepMacs(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): number {
+export function stepMacs(spec: RunSpec, dims: DataDims = nominalDims(spec)): number {
   const { model, train } = spec;
   const w = model.width;
   return train.batchSize * (dims.features * w + (model.depth - 1) * w * w + w * dims.classes);
@@ -108,7 +117,7 @@ function median(xs: number[]): number {
 export function estimateRuns(
   runs: readonly RunSpec[],
   timed: readonly TimedRun[],
-  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec.data),
+  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec),
 ): RunEstimate[] {
   const shapeKey_ = (spec: RunSpec): string => shapeKey(spec, dimsOf(spec));
   const stepMacs_ = (spec: RunSpec): number => stepMacs(spec, dimsOf(spec));
@@ -125,7 +134,7 @@ export function estimateRuns(
   const fixed = all.length > 0 ? median(all.map((t) => t.timing.fixed)) : NaN;
 
   return runs.map((spec) => {
-    const steps = totalSteps(spec.train, dimsOf(spec).trainSize);
+    const steps = runSteps(spec, dimsOf(spec).trainSize);
     const same = byId.get(spec.id);
     if (same !== undefined) return { seconds: same, source: 'same run' };
     const shaped = timings.get(shapeKey_(spec));
@@ -152,9 +161,9 @@ export function makespan(seconds: readonly number[], workers: number): number {
  * evaluations' forward passes. Only its order matters: the runner starts the costliest runs first, so
  * that with several workers no worker is left with a long run at the end (longest processing time first).
  */
-export function roughSeconds(spec: RunSpec, dims: DataDims = nominalDims(spec.data)): number {
+export function roughSeconds(spec: RunSpec, dims: DataDims = nominalDims(spec)): number {
   const { model, train } = spec;
-  const steps = totalSteps(train, dims.trainSize);
+  const steps = runSteps(spec, dims.trainSize);
   const layers = model.depth + 1;
   const perStep = layers * 60 * 5e-6 + (6 * stepMacs(spec, dims)) / 15e9;
   const evalRows = Math.min(train.evalTrainSize, dims.trainSize) + dims.testSize * (1 + dims.extraSets);
@@ -175,7 +184,7 @@ export function longestFirst(costs: readonly number[]): number[] {
 export function dispatchOrder<T extends RunSpec>(
   groups: readonly T[][],
   workers: number,
-  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec.data),
+  dimsOf: (spec: RunSpec) => DataDims = (spec) => nominalDims(spec),
 ): T[][] {
   if (workers <= 1) return [...groups];
   const cost = (group: T[]): number => group.reduce((a, r) => a + roughSeconds(r, dimsOf(r)), 0);

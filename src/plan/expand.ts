@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan, RunSpec } from '../types.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { resolveSections, sweepCombinations, type Sections } from '../config/resolve.js';
+import { resolveRun, resolveSections, sweepCombinations, targetList, type Sections } from '../config/resolve.js';
 import type { ExperimentConfig } from '../config/schema.js';
 
 /**
@@ -16,13 +16,13 @@ export function expandPlan(config: ExperimentConfig): Plan {
     for (const seed of seeds) {
       // Resolved per run so that no two RunSpecs share mutable objects.
       const sections = resolveSections(config, params);
-      const run: RunSpec = { id: runId({ ...sections, seed }), index: runs.length, seed, params, ...sections };
+      const run: RunSpec = { id: runId({ ...sections, seed }), index: runs.length, seed, params, ...sections, resolved: resolveRun(sections) };
       if (config.probes) run.probes = config.probes;
       if (config.eval) run.eval = config.eval;
       runs.push(run);
     }
   }
-  return { config, axes, seeds, runs };
+  return { config, axes, seeds, targets: targetList(config.train.target), runs };
 }
 
 /** The seeds of an experiment: the list as written, or 0..n-1 for a count n. */

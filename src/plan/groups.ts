@@ -11,18 +11,17 @@ import { canonicalJson } from '../util/canonical-json.js';
 
 /** Why a run always trains on its own (undefined when it can share a vectorized step). */
 export function vectorIneligibility(spec: RunSpec): string | undefined {
-  const { model, data } = spec;
+  const { model, data, resolved } = spec;
   if (spec.probes) return 'layer probes';
   if (spec.eval) return 'extra inference modes (eval)';
-  if (model.noisyBN !== false) return 'noisy BN';
-  if (model.batchRenorm !== false) return 'batch renorm';
-  if (model.ghostBatchSize !== undefined) return 'ghost BN';
+  if (resolved.noisy !== undefined) return 'noisy BN';
+  if (resolved.bn.kind === 'renorm') return 'batch renorm';
+  if (resolved.bn.kind === 'ghost') return 'ghost BN';
   if (model.inputBatchNorm) return 'input BN';
   if (data.drift) return 'drifting training data';
-  const shifts = data.shift === undefined ? [] : Array.isArray(data.shift) ? data.shift : [data.shift];
   // A subpopulation shift cuts the training set by a quantile of the run's own data: its size can
   // differ between seeds, and the K models must step through equally long epochs.
-  if (shifts.some((s) => s.kind === 'subpopulation')) return 'subpopulation shift (seed-dependent training size)';
+  if (resolved.shifts.some((s) => s.shift.kind === 'subpopulation')) return 'subpopulation shift (seed-dependent training size)';
   return undefined;
 }
 

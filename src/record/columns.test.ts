@@ -15,7 +15,6 @@ import {
   targetLabel,
   targetOf,
 } from './columns.js';
-import { targetsOf } from './convergence.js';
 import { LANDSCAPE_COLUMNS, layersColumns } from './probe-columns.js';
 import { curvesColumns, extraSplitsOf, runsColumns } from './run-rows.js';
 import { SHIFT_FEATURES_COLUMNS, SHIFTS_COLUMNS } from './shift-columns.js';
@@ -76,7 +75,7 @@ describe('every column a writer emits is in the registry', () => {
     const config = parseExperiment(readFileSync(path.join(dir, file), 'utf8'), file);
     const plan = expandPlan(config);
     const extra = extraSplitsOf(plan);
-    const runs = runsColumns(plan, targetsOf(config.train.target), extra);
+    const runs = runsColumns(plan, plan.targets, extra);
     const curves = curvesColumns(extra);
     const written = [
       ...runs,

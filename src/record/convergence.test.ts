@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalRecord } from '../types.js';
 import { parseMetric } from './columns.js';
-import { aucTrainLoss, isDiverged, stepsToTarget, targetsOf } from './convergence.js';
+import { aucTrainLoss, isDiverged, stepsToTarget } from './convergence.js';
 
 /** A curve evaluated every 10 steps with the given test accuracies and train losses. */
 function curve(testAcc: number[], trainLoss: number[] = testAcc.map(() => 1)): EvalRecord[] {
@@ -42,17 +42,11 @@ describe('stepsToTarget', () => {
   });
 });
 
-describe('parseMetric / targetsOf', () => {
+describe('parseMetric', () => {
   it('splits at the last underscore and rejects unknown kinds', () => {
     expect(parseMetric('my_split_loss')).toEqual({ split: 'my_split', kind: 'loss' });
     expect(() => parseMetric('test_f1')).toThrow(/unsupported metric/);
     expect(() => parseMetric('acc')).toThrow(/unsupported metric/);
-  });
-  it('normalizes train.target', () => {
-    const t = { metric: 'test_acc' as const, value: 0.9 };
-    expect(targetsOf(undefined)).toEqual([]);
-    expect(targetsOf(t)).toEqual([t]);
-    expect(targetsOf([t, t])).toEqual([t, t]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { TargetConfig, TrainConfig } from '../config/schema.js';
+import type { TargetConfig } from '../config/schema.js';
 import type { EvalRecord } from '../types.js';
 import { parseMetric } from './columns.js';
 
@@ -7,12 +7,6 @@ import { parseMetric } from './columns.js';
 export function metricValue(record: EvalRecord, metric: string): number {
   const { split, kind } = parseMetric(metric);
   return record.metrics[split]?.[kind] ?? Number.NaN;
-}
-
-/** The config's `train.target` (one, many or none) as a list. */
-export function targetsOf(target: TrainConfig['target']): TargetConfig[] {
-  if (target === undefined) return [];
-  return Array.isArray(target) ? target : [target];
 }
 
 /**

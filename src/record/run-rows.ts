@@ -20,7 +20,7 @@ const BASE_SPLITS = ['train', 'test'] as const;
 
 /** Names of the extra evaluation sets (one per shift name, e.g. `shifted`), then `<set>@<mode>` per inference mode. */
 export function extraSplitsOf(plan: Plan): string[] {
-  const sets = extraSplitNames(plan.runs.map((r) => r.data));
+  const sets = extraSplitNames(plan.runs.map((r) => r.resolved.shifts));
   return [...sets, ...modeSplits(plan.config.eval, ['train', 'test', ...sets])];
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { namedShifts } from '../config/resolve.js';
 import { SyntheticDataSchema } from '../config/schema.js';
 import type { MeasuredShift } from '../data/assemble.js';
 import type { ShiftMeasure } from '../data/measure-shift.js';
@@ -43,18 +44,18 @@ describe('shift rows', () => {
   it('extraSplitNames lists each name once, in order of first appearance', () => {
     const a = SyntheticDataSchema.parse({ shift: [{ kind: 'mean', amount: 1 }, { kind: 'affine', name: 'dark' }] });
     const b = SyntheticDataSchema.parse({ shift: [{ kind: 'subpopulation' }, { kind: 'affine', name: 'dark' }] });
-    expect(extraSplitNames([a, b, SyntheticDataSchema.parse({})])).toEqual(['mean', 'dark', 'subpopulation']);
+    expect(extraSplitNames([a, b, SyntheticDataSchema.parse({})].map(namedShifts))).toEqual(['mean', 'dark', 'subpopulation']);
   });
 
   it('the manifest lists each shift with its family and the mean of its statistics over runs', () => {
     const data = SyntheticDataSchema.parse({ shift: [{ kind: 'affine', name: 'dark', scale: 0.5 }, { kind: 'mean', amount: 1 }] });
-    const before = shiftManifest([data], []);
+    const before = shiftManifest([namedShifts(data)], []);
     expect(before.map((e) => [e.name, e.family, e.measured])).toEqual([
       ['test', 'none', null],
       ['dark', 'nuisance', null],
       ['mean', 'covariate', null],
     ]);
-    const after = shiftManifest([data], [measured(0.2), measured(0.4)]);
+    const after = shiftManifest([namedShifts(data)], [measured(0.2), measured(0.4)]);
     expect(after[1]?.measured).toEqual({ meanChangeAvg: 0.5, stdRatioAvg: 2, shapeW1: 0, shapeKs: 0, mmd2: expect.closeTo(0.3, 12), runs: 2 });
     expect(after[2]?.measured).toBeNull(); // defined, never measured
   });

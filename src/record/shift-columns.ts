@@ -1,5 +1,4 @@
-import { shiftList, shiftNames } from '../config/data-rules.js';
-import type { DataConfig } from '../config/schema.js';
+import type { NamedShift } from '../config/resolve.js';
 import type { MeasuredShift } from '../data/assemble.js';
 import type { ShiftMeasure } from '../data/measure-shift.js';
 import { describeShift, shiftFamily } from '../data/shifts.js';
@@ -78,9 +77,9 @@ export function shiftFeatureRows(runId: string, measures: readonly MeasuredShift
   );
 }
 
-/** Names of the extra evaluation sets of a plan's runs (one per shift name, in order of first appearance). */
-export function extraSplitNames(datas: readonly Pick<DataConfig, 'shift'>[]): string[] {
-  return [...new Set(datas.flatMap((d) => shiftNames(d)))];
+/** Names of the extra evaluation sets of a plan's runs, given each run's resolved shifts (one per name, in order of first appearance). */
+export function extraSplitNames(shiftLists: readonly (readonly NamedShift[])[]): string[] {
+  return [...new Set(shiftLists.flatMap((shifts) => shifts.map((s) => s.name)))];
 }
 
 type Summary = Pick<ShiftMeasure, 'meanChangeAvg' | 'stdRatioAvg' | 'shapeW1' | 'shapeKs' | 'mmd2'>;
@@ -100,15 +99,13 @@ export interface ShiftManifestEntry {
  * The `shifts` section of manifest.json: each evaluation set's family and definition (the first run that
  * defines the name), plus the reference `test` pair and `drift`, with their statistics averaged over runs.
  */
-export function shiftManifest(datas: readonly DataConfig[], measured: readonly (readonly MeasuredShift[])[]): ShiftManifestEntry[] {
+export function shiftManifest(shiftLists: readonly (readonly NamedShift[])[], measured: readonly (readonly MeasuredShift[])[]): ShiftManifestEntry[] {
   const entries = new Map<string, ShiftManifestEntry>();
   entries.set('test', { name: 'test', family: 'none', kind: 'none', description: 'the clean test set against the training set (sampling noise)', measured: null });
-  for (const d of datas) {
-    const names = shiftNames(d);
-    shiftList(d).forEach((s, i) => {
-      const name = names[i] as string;
+  for (const shifts of shiftLists) {
+    for (const { name, shift: s } of shifts) {
       if (!entries.has(name)) entries.set(name, { name, family: shiftFamily(s), kind: s.kind, description: describeShift(s), measured: null });
-    });
+    }
   }
   const sums = new Map<string, { s: Summary; runs: number }>();
   for (const run of measured) {

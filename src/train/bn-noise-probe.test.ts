@@ -36,7 +36,7 @@ interface Layer {
 
 /** The run's initial hidden layers (its init stream rebuilt), as float64 arrays. */
 function initialLayers(s: RunSpec): Layer[] {
-  const mlp = buildMlp(s.model, s.data.kind === 'synthetic' ? s.data.features : 0, 2, Rng.derive(s.seed, 'init'));
+  const mlp = buildMlp(s.model, s.data.kind === 'synthetic' ? s.data.features : 0, 2, Rng.derive(s.seed, 'init'), s.resolved.bn);
   const layers = mlp.hidden.map((l) => ({
     w: Float64Array.from(l.w.dataSync()),
     fanIn: l.w.shape[0],
@@ -110,7 +110,7 @@ describe('BN noise probe in the training network view', () => {
     const m = 16;
     const n = 512;
     const s = spec(m, n);
-    const data = generateDataset(s.data, s.seed);
+    const data = generateDataset(s.data, s.seed, s.resolved.shifts);
     const r = await trainRun(s, data);
     const rows = r.layers!.filter((row) => row.step === 0 && row.kind === 'hidden');
     const layers = initialLayers(s);
@@ -131,7 +131,7 @@ describe('BN noise probe in the training network view', () => {
 
   it.each([16, 64])('measured / predicted ~ 1 at the first BN layer on Gaussian inputs (m = %i)', async (m) => {
     const s = spec(m, 2048);
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     const first = r.layers!.find((row) => row.step === 0 && row.layer === 1)!;
     expect(first.bn_noise_pred).toBeCloseTo(1 / Math.sqrt(m), 12);
     const ratio = (first.bn_noise_mean as number) / (first.bn_noise_pred as number);
@@ -140,8 +140,8 @@ describe('BN noise probe in the training network view', () => {
   });
 
   it('works with probes.distribution: false (same values, no distribution columns)', async () => {
-    const on = await trainRun(spec(16, 256), generateDataset(spec(16, 256).data, 5));
-    const off = await trainRun(spec(16, 256, ', distribution: false'), generateDataset(spec(16, 256).data, 5));
+    const on = await trainRun(spec(16, 256), generateDataset(spec(16, 256).data, 5, spec(16, 256).resolved.shifts));
+    const off = await trainRun(spec(16, 256, ', distribution: false'), generateDataset(spec(16, 256).data, 5, spec(16, 256).resolved.shifts));
     const noise = (rows: typeof on.layers): unknown[] => rows!.map((row) => [row.layer, row.bn_noise_mean, row.bn_noise_var, row.bn_noise_pred]);
     expect(noise(off.layers)).toEqual(noise(on.layers));
     for (const row of off.layers!.filter((x) => x.kind === 'hidden')) {
@@ -154,7 +154,7 @@ describe('BN noise probe in the training network view', () => {
 
   it('uses the rows of one BN statistic in training: ghost batches of 8 read like batches of 8; Batch Renorm per chunk', async () => {
     const step0 = async (s: RunSpec): Promise<unknown[]> => {
-      const r = await trainRun(s, generateDataset(s.data, s.seed));
+      const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
       return r.layers!.filter((row) => row.step === 0).map((row) => [row.layer, row.bn_noise_mean, row.bn_noise_pred]);
     };
     const plain8 = await step0(spec(8, 256));

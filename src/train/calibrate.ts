@@ -1,11 +1,10 @@
+import { withSteps } from '../config/resolve.js';
 import type { TimedRun } from '../plan/estimate.js';
 import type { RunSpec } from '../types.js';
 import { runOne, type DataContext } from './run-one.js';
 
 /** The run shortened to `steps` optimizer steps (same data, model and evaluation cadence). */
-function shortened(spec: RunSpec, steps: number): RunSpec {
-  return { ...spec, train: { ...spec.train, steps, epochs: undefined } };
-}
+const shortened = (spec: RunSpec, steps: number): RunSpec => withSteps(spec, steps);
 
 /**
  * Step counts of a calibration: k and 2k with k = evalEvery (at least 10), never past the run's length.

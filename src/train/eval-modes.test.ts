@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvalSchema, ModelSchema } from '../config/schema.js';
+import { bnChoiceOf } from '../config/resolve.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, estimateBnStats, forwardBatchStats, forwardInfer, type Mlp } from '../model/mlp.js';
@@ -13,7 +14,8 @@ import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 /** A small BN model with random γ, β and moving statistics (so no mode coincides by accident). */
 function model(overrides: Record<string, unknown>, features: number, classes: number, seed: number): Mlp {
-  const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 6, ...overrides }), features, classes, Rng.derive(seed, 'init'));
+  const config = ModelSchema.parse({ depth: 2, width: 6, ...overrides });
+  const mlp = buildMlp(config, features, classes, Rng.derive(seed, 'init'), bnChoiceOf(config));
   const rng = Rng.derive(seed, 'bn-params');
   for (const bn of [mlp.inputBn, ...mlp.hidden.map((l) => l.bn)]) {
     if (!bn) continue;

@@ -19,7 +19,7 @@ describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
     const classes = 3;
     const xs = rng.fillNormal(new Float32Array(n * f));
     const ys = Int32Array.from({ length: n }, () => rng.int(classes));
-    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before' }), f, classes, rng);
+    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before' }), f, classes, rng, { kind: 'standard' });
     const set = { name: 'test', n, x: tf.tensor2d(xs, [n, f]), y: tf.tensor1d(ys, 'int32'), onehot: tf.tensor2d(oneHot(ys, classes), [n, classes]) };
     const got = await evaluate(mlp, [set]);
     const logits = forwardInfer(mlp, set.x).arraySync();

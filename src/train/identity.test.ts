@@ -14,7 +14,7 @@ describe('identity report', () => {
 
   it('BN(z) = z at every BN layer; one output for every input with batches of one, not with moving statistics', async () => {
     const rng = Rng.derive(9, 'identity');
-    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'after', inputBatchNorm: true }), 5, 3, rng);
+    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'after', inputBatchNorm: true }), 5, 3, rng, { kind: 'standard' });
     for (const l of mlp.hidden) l.bn!.beta.assign(tf.tensor1d(rng.fillNormal(new Float32Array(8)))); // not all-zero logits
     const n = 64;
     const y = Int32Array.from({ length: n }, () => rng.int(3));

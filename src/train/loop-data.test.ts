@@ -27,34 +27,34 @@ describe('trainRun with data options', () => {
 
   it('evaluates every shift set by name', async () => {
     const s = spec();
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     expect(Object.keys(r.curve.at(-1)!.metrics)).toEqual(['train', 'test', 'mean', 'flip']);
   });
 
   it.each(['sorted', 'clustered'])('batching %s trains deterministically and differs from iid', async (batching) => {
     const s = spec([`train.batching=${batching}`]);
-    const a = await trainRun(s, generateDataset(s.data, s.seed));
-    const b = await trainRun(s, generateDataset(s.data, s.seed));
+    const a = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
+    const b = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     expect(a.status).toBe('ok');
     expect(a.curve).toEqual(b.curve);
     const iid = spec();
-    expect((await trainRun(iid, generateDataset(iid.data, iid.seed))).curve).not.toEqual(a.curve);
+    expect((await trainRun(iid, generateDataset(iid.data, iid.seed, iid.resolved.shifts))).curve).not.toEqual(a.curve);
   });
 
   it('drift changes the training data over the run and leaks no tensors', async () => {
     const s = spec(['data.drift={to: {kind: mean, amount: 3}, phases: 4}']);
-    const data = generateDataset(s.data, s.seed);
+    const data = generateDataset(s.data, s.seed, s.resolved.shifts);
     expect(data.trainPhases).toHaveLength(4);
     const before = tf.memory().numTensors;
     const drifted = await trainRun(s, data);
     expect(tf.memory().numTensors).toBe(before);
     const still = spec();
-    expect(drifted.curve.at(-1)).not.toEqual((await trainRun(still, generateDataset(still.data, still.seed))).curve.at(-1));
+    expect(drifted.curve.at(-1)).not.toEqual((await trainRun(still, generateDataset(still.data, still.seed, still.resolved.shifts))).curve.at(-1));
   });
 
   it('a training set smaller than one batch is an error, not an endless loop', async () => {
     const s = spec();
-    const data = generateDataset(s.data, s.seed);
+    const data = generateDataset(s.data, s.seed, s.resolved.shifts);
     const tiny = { ...data, train: { ...data.train, n: 10, x: data.train.x.subarray(0, 60), y: data.train.y.subarray(0, 10) } };
     await expect(trainRun(s, tiny)).rejects.toThrow('the training set has 10 examples, fewer than train.batchSize (24)');
   });

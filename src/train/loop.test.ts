@@ -26,17 +26,17 @@ describe('trainRun', () => {
 
   it('is deterministic: the same spec and seed give identical curves', async () => {
     const spec = tinySpec();
-    const a = await trainRun(spec, generateDataset(spec.data, spec.seed));
-    const b = await trainRun(spec, generateDataset(spec.data, spec.seed));
+    const a = await trainRun(spec, generateDataset(spec.data, spec.seed, spec.resolved.shifts));
+    const b = await trainRun(spec, generateDataset(spec.data, spec.seed, spec.resolved.shifts));
     expect(a.curve).toEqual(b.curve);
     const other = tinySpec(['seeds=[8]']);
-    const c = await trainRun(other, generateDataset(other.data, other.seed));
+    const c = await trainRun(other, generateDataset(other.data, other.seed, other.resolved.shifts));
     expect(c.curve).not.toEqual(a.curve);
   });
 
   it('evaluates at step 0, every evalEvery steps and at the end, and learns', async () => {
     const spec = tinySpec(['train.steps=50']);
-    const r = await trainRun(spec, generateDataset(spec.data, spec.seed));
+    const r = await trainRun(spec, generateDataset(spec.data, spec.seed, spec.resolved.shifts));
     expect(r.status).toBe('ok');
     expect(r.steps).toBe(50);
     expect(r.curve.map((e) => e.step)).toEqual([0, 20, 40, 50]);
@@ -46,7 +46,7 @@ describe('trainRun', () => {
 
   it('leaks no tensors', async () => {
     const spec = tinySpec(['train.steps=20']);
-    const data = generateDataset(spec.data, spec.seed);
+    const data = generateDataset(spec.data, spec.seed, spec.resolved.shifts);
     await trainRun(spec, data); // warm-up: backends allocate lazily
     const before = tf.memory().numTensors;
     const during: number[] = [];
@@ -61,7 +61,7 @@ describe('trainRun', () => {
 
   it('releases every tensor when setting up or a hook throws', async () => {
     const spec = tinySpec(['probes={ every: 10, size: 64 }']);
-    const data = generateDataset(spec.data, spec.seed);
+    const data = generateDataset(spec.data, spec.seed, spec.resolved.shifts);
     const before = tf.memory().numTensors;
     // An extra evaluation set whose values do not fill its shape: the model, the optimizer and the first
     // evaluation sets exist by the time it throws.
@@ -80,7 +80,7 @@ describe('trainRun', () => {
 
   it('records divergence as data, not a crash', async () => {
     const spec = tinySpec(['model.batchNorm=off', 'model.depth=6', 'train.optimizer=sgd', 'train.learningRate=1e4']);
-    const r = await trainRun(spec, generateDataset(spec.data, spec.seed));
+    const r = await trainRun(spec, generateDataset(spec.data, spec.seed, spec.resolved.shifts));
     expect(r.status).toBe('diverged');
     expect(r.steps).toBeLessThan(60);
     expect(r.curve.at(-1)!.step).toBe(r.steps);

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../record/convergence.js';
 import { smallGammaFraction } from '../stats/gamma.js';
-import { totalSteps } from '../config/resolve.js';
 import { batchOf, epochOrder } from '../data/batching.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
+import { runSteps } from '../plan/estimate.js';
 import { Rng } from '../stats/rng.js';
-import { drawNoise, noisyOf } from '../model/bn/noisy.js';
+import { drawNoise } from '../model/bn/noisy.js';
 import { buildMlp, disposeMlp, type LayerNoise, type Mlp } from '../model/mlp.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
 import { ModeEvaluator } from './eval-modes.js';
@@ -74,14 +74,14 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
   const orderRng = Rng.derive(spec.seed, 'order');
   const dropoutRng = Rng.derive(spec.seed, 'dropout');
   const noiseRng = Rng.derive(spec.seed, 'noise');
-  const noisy = noisyOf(model);
+  const noisy = spec.resolved.noisy;
 
   const n = data.train.n;
   const features = data.train.features;
   const batch = train.batchSize;
   const stepsPerEpoch = Math.floor(n / batch); // the last partial batch is dropped (BN needs full batches)
   if (stepsPerEpoch < 1) throw new Error(`the training set has ${n} examples, fewer than train.batchSize (${batch})`);
-  const total = totalSteps(train, n);
+  const total = runSteps(spec, n);
 
   // The optimizer first: a config it rejects then throws before any tensor of the run exists. Everything
   // made after it is registered with `own` and released in reverse order however the run ends, a throw
@@ -93,7 +93,7 @@ export async function trainRun(spec: RunSpec, data: Dataset, hooks: RunHooks = {
     return value;
   };
   try {
-    const mlp = own(buildMlp(model, features, data.classes, initRng), disposeMlp);
+    const mlp = own(buildMlp(model, features, data.classes, initRng, spec.resolved.bn), disposeMlp);
     const step = makeTrainStep(mlp, optimizer);
     const normBatch = mlp.bn.statRows(batch); // rows per BN statistic in training
     const widths = mlp.hidden.map((l) => l.w.shape[1]);

@@ -32,9 +32,9 @@ describe('layer probes', () => {
     const plain = spec(bn, '');
     const probed = spec(bn, ALL);
     expect(probed.id).toBe(plain.id); // probes are not part of the run id
-    const a = await trainRun(plain, generateDataset(plain.data, plain.seed));
+    const a = await trainRun(plain, generateDataset(plain.data, plain.seed, plain.resolved.shifts));
     const before = tf.memory().numTensors;
-    const b = await trainRun(probed, generateDataset(probed.data, probed.seed));
+    const b = await trainRun(probed, generateDataset(probed.data, probed.seed, probed.resolved.shifts));
     expect(tf.memory().numTensors).toBe(before); // every probe (ICS and landscape too) leaves nothing behind
     expect(b.curve).toEqual(a.curve);
     expect(b.layers!.length).toBe(4 * 4); // probes at steps 0, 10, 20, 30 x (3 hidden + output)
@@ -43,7 +43,7 @@ describe('layer probes', () => {
 
   it('post-BN pre-activations with γ=1, β=0 have per-unit mean ~0 and std ~1 on the probe set', async () => {
     const s = spec('before', 'probes: { every: 10, size: 128 }');
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     const first = r.layers!.filter((row) => row.step === 0 && row.kind === 'hidden');
     expect(first).toHaveLength(3);
     for (const row of first) {
@@ -62,7 +62,7 @@ describe('layer probes', () => {
     expect(first[0]!.bn_noise_mean as number).toBeLessThan(1.5 * (first[0]!.bn_noise_pred as number));
     // Without BN nothing pins them: the same layers are not standardized.
     const off = spec('off', 'probes: { every: 10, size: 128 }');
-    const r2 = await trainRun(off, generateDataset(off.data, off.seed));
+    const r2 = await trainRun(off, generateDataset(off.data, off.seed, off.resolved.shifts));
     const stds = r2.layers!.filter((row) => row.step === 0 && row.kind === 'hidden').map((row) => row.pre_std as number);
     expect(stds.some((v) => Math.abs(v - 1) > 0.05)).toBe(true);
   });
@@ -78,11 +78,11 @@ probes: { every: 10, set: batch }
 `;
     const s = expandPlan(parseExperiment(yaml, 'probes.yaml')).runs[0]!;
     const before = tf.memory().numTensors;
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     expect(tf.memory().numTensors).toBe(before);
     expect(r.layers!.length).toBe(4 * 4);
     // At step 0, ||W|| is the norm of the initial weights: the same model built again from the run's init stream.
-    const mlp = buildMlp(s.model, 8, 3, Rng.derive(s.seed, 'init'));
+    const mlp = buildMlp(s.model, 8, 3, Rng.derive(s.seed, 'init'), s.resolved.bn);
     const initial = [...mlp.hidden.map((l) => l.w), mlp.out.w].map((w) => tf.norm(w).dataSync()[0]!);
     disposeMlp(mlp);
     const first = r.layers!.filter((row) => row.step === 0).map((row) => row.w_norm as number);
@@ -99,7 +99,7 @@ probes: { every: 10, set: batch }
 
   it('gradient ICS is exactly 0 for the first layer (no earlier layer moved) and measured deeper', async () => {
     const s = spec('before', ALL);
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     const ics = r.layers!.filter((row) => row.step === 20);
     expect(ics.find((row) => row.layer === 1)!.ics_l2).toBe(0);
     expect(ics.find((row) => row.layer === 1)!.ics_cos).toBeCloseTo(1, 6);
@@ -114,7 +114,7 @@ probes: { every: 10, set: batch }
 
   it('landscape rows are consistent: band = max − min, β-smoothness > 0', async () => {
     const s = spec('off', ALL);
-    const r = await trainRun(s, generateDataset(s.data, s.seed));
+    const r = await trainRun(s, generateDataset(s.data, s.seed, s.resolved.shifts));
     for (const row of r.landscape!) {
       expect(row.loss_band).toBeCloseTo((row.loss_max as number) - (row.loss_min as number), 9);
       expect(row.loss_min as number).toBeLessThanOrEqual(row.loss_max as number);

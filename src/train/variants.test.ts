@@ -26,7 +26,7 @@ ${extra}
   return expandPlan(parseExperiment(yaml, 'variants.yaml', overrides)).runs[0]!;
 }
 
-const data = (s: RunSpec): Dataset => generateDataset(s.data, s.seed);
+const data = (s: RunSpec): Dataset => generateDataset(s.data, s.seed, s.resolved.shifts);
 
 describe('BN variants in training runs', () => {
   beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('BN variants in training runs', () => {
   });
 
   it('noisy-BN noise follows Santurkar et al.: shift within μ_t ± 0.1, scale ~ N(σ_t, 0.1²), per layer and step', () => {
-    const mlp = buildMlp(ModelSchema.parse({ depth: 1, width: 50, batchNorm: 'before' }), 4, 2, Rng.derive(1, 'init'));
+    const mlp = buildMlp(ModelSchema.parse({ depth: 1, width: 50, batchNorm: 'before' }), 4, 2, Rng.derive(1, 'init'), { kind: 'standard' });
     const cfg = NoisySchema.parse({});
     const rng = Rng.derive(1, 'noise');
     const steps = [0, 1].map(() => drawNoise([50], 40, cfg, rng)[0]!);
@@ -97,7 +97,7 @@ describe('BN variants in training runs', () => {
     { trainOnly: 'bn', output: false },
     { trainOnly: 'bn+output', output: true },
   ] as const)('trainOnly $trainOnly: the hidden weights stay at their initial values, γ and β train', ({ trainOnly, output }) => {
-    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before', trainOnly }), 4, 3, Rng.derive(3, 'init'));
+    const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before', trainOnly }), 4, 3, Rng.derive(3, 'init'), { kind: 'standard' });
     const w0 = mlp.hidden.map((l) => Array.from(l.w.dataSync()));
     const out0 = Array.from(mlp.out.w.dataSync());
     const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.1, momentum: 0 });

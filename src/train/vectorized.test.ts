@@ -36,7 +36,7 @@ function curveDiff(a: RunResult, b: RunResult): number {
 }
 
 async function compareWithSolo(specs: RunSpec[]): Promise<{ group: RunResult[]; solo: RunResult[]; diffs: number[] }> {
-  const data = specs.map((s) => generateDataset(s.data, s.seed));
+  const data = specs.map((s) => generateDataset(s.data, s.seed, s.resolved.shifts));
   const group = await trainGroup(specs, data);
   const solo: RunResult[] = [];
   for (const [i, s] of specs.entries()) solo.push(await trainRun(s, data[i]!));
@@ -88,7 +88,7 @@ describe('trainGroup', () => {
 
   it('leaks no tensors, also when stopped from onEval', async () => {
     const specs = [spec(['seeds=[1]', 'model.dropout=0.1']), spec(['seeds=[2]', 'train.learningRate=0.1'])];
-    const data = specs.map((s) => generateDataset(s.data, s.seed));
+    const data = specs.map((s) => generateDataset(s.data, s.seed, s.resolved.shifts));
     await trainGroup(specs, data); // warm-up: backends allocate lazily
     const before = tf.memory().numTensors;
     await trainGroup(specs, data);
@@ -104,7 +104,7 @@ describe('trainGroup', () => {
 
   it('refuses runs that cannot share a step', async () => {
     const specs = [spec(['seeds=[1]']), spec(['seeds=[2]', 'model.width=8'])];
-    const data = specs.map((s) => generateDataset(s.data, s.seed));
+    const data = specs.map((s) => generateDataset(s.data, s.seed, s.resolved.shifts));
     await expect(trainGroup(specs, data)).rejects.toThrow('cannot share');
   });
 });

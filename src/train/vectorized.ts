@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../record/convergence.js';
-import { totalSteps } from '../config/resolve.js';
+import { runSteps } from '../plan/estimate.js';
 import { vectorGroupKey } from '../plan/groups.js';
 import { epochOrder } from '../data/batching.js';
 import { oneHot } from '../data/onehot.js';
@@ -157,13 +157,13 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
   const batch = train.batchSize;
   const stepsPerEpoch = Math.floor(n / batch);
   if (stepsPerEpoch < 1) throw new Error(`the training set has ${n} examples, fewer than train.batchSize (${batch})`);
-  const total = totalSteps(train, n);
+  const total = runSteps(specs[0]!, n);
   const orderRngs = specs.map((s) => Rng.derive(s.seed, 'order'));
   const dropoutRngs = specs.map((s) => Rng.derive(s.seed, 'dropout'));
   const withDropout = specs.some((s) => s.model.dropout > 0);
 
   const optimizer = makeStackedOptimizer(specs.map((s) => s.train));
-  const stacked = buildStackedMlp(specs.map((s) => s.model), features, classes, specs.map((s) => Rng.derive(s.seed, 'init')));
+  const stacked = buildStackedMlp(specs.map((s) => s.model), features, classes, specs.map((s) => Rng.derive(s.seed, 'init')), specs.map((s) => s.resolved.bn));
   const trainer = makeStackedTrainer(stacked, optimizer);
   const xAll = concatRows(datasets.map((d) => d.train), features, (s) => s.x);
   const yAll = concatRows(datasets.map((d) => d.train), classes, (s) => oneHot(s.y, classes));

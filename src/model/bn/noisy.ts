@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NoisySchema, type ModelConfig, type NoisyConfig } from '../../config/schema.js';
+import type { NoisyConfig } from '../../config/schema.js';
 import type { Rng } from '../../stats/rng.js';
 
 /*
@@ -14,12 +14,6 @@ export interface LayerNoise {
   shift: tf.Tensor2D;
 }
 
-/** The noisy-BN settings of a model (`true` = Santurkar et al.'s parameters), or undefined when off. */
-export function noisyOf(model: Pick<ModelConfig, 'noisyBN'>): NoisyConfig | undefined {
-  const n = model.noisyBN;
-  if (n === false) return undefined;
-  return n === true ? NoisySchema.parse({}) : n;
-}
 
 /**
  * One step's noise for hidden layers of the given widths, drawn in JS from `rng`: per layer (per unit

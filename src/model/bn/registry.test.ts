@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema } from '../../config/schema.js';
+import { bnChoiceOf } from '../../config/resolve.js';
 import { Rng } from '../../stats/rng.js';
 import { maxAbsDiff, randn } from '../../testing/numeric.js';
 import { selectBackend } from '../../train/backend.js';
@@ -13,7 +14,10 @@ describe('BN variant registry', () => {
   });
 
   it('resolves each config to one variant, with its rows per statistic', () => {
-    const of = (m: object) => bnVariantOf(ModelSchema.parse({ batchNorm: 'before', ...m }));
+    const of = (m: object) => {
+      const config = ModelSchema.parse({ batchNorm: 'before', ...m });
+      return bnVariantOf(config, bnChoiceOf(config));
+    };
     expect(BN_VARIANT_NAMES).toEqual(['renorm', 'ghost', 'standard']);
     expect(of({}).name).toBe('standard');
     expect(of({}).statRows(64)).toBe(64);
@@ -26,8 +30,8 @@ describe('BN variant registry', () => {
 
   it('Batch Renorm follows the step it is given (no model state): plain BN in warm-up, clipped r, d after the ramp', () => {
     const config = ModelSchema.parse({ depth: 1, width: 6, batchNorm: 'before', batchRenorm: { warmupSteps: 5, rampSteps: 10 } });
-    const mlp = buildMlp(config, 3, 2, Rng.derive(1, 'init'));
-    const plain = buildMlp({ ...config, batchRenorm: false }, 3, 2, Rng.derive(1, 'init'));
+    const mlp = buildMlp(config, 3, 2, Rng.derive(1, 'init'), bnChoiceOf(config));
+    const plain = buildMlp({ ...config, batchRenorm: false }, 3, 2, Rng.derive(1, 'init'), { kind: 'standard' });
     // Moving statistics far from the batch's: r and d clip at their limits once the ramp is over.
     const bn = mlp.hidden[0]!.bn!;
     bn.movingMean.assign(tf.fill([6], 3) as tf.Tensor1D);

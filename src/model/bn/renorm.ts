@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { RenormSchema, type ModelConfig, type RenormConfig } from '../../config/schema.js';
+import type { ModelConfig, RenormConfig } from '../../config/schema.js';
 import { custom, type BatchMoments } from '../ops.js';
 import { updateMovingMean } from './ops.js';
 import type { BnVariant } from './variant.js';
@@ -8,13 +8,6 @@ import type { BnVariant } from './variant.js';
 export interface RenormLimits {
   rMax: number;
   dMax: number;
-}
-
-/** The Batch Renormalization settings of a model (`true` = the defaults), or undefined when off. */
-export function renormOf(model: Pick<ModelConfig, 'batchRenorm'>): RenormConfig | undefined {
-  const r = model.batchRenorm;
-  if (r === false) return undefined;
-  return r === true ? RenormSchema.parse({}) : r;
 }
 
 /**
