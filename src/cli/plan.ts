@@ -157,7 +157,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   const estimates = estimateRuns(runs, timed, (r) => store.dims(r));
   const known = estimates.every((e) => e.seconds !== undefined);
   const seconds = known ? sweepSeconds(estimates.map((e) => e.seconds!), workers, overheads) : undefined;
-  const steps = runs.map((r) => runSteps(r, store.trainSize(r)));
+  const steps = runs.map((r) => r.resolved.totalSteps ?? runSteps(r, store.trainSize(r)));
 
   if (opts.json) {
     console.log(

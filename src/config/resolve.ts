@@ -80,11 +80,12 @@ export type BnChoice = { kind: 'standard' } | { kind: 'ghost'; size: number } | 
 export function resolveRun(sections: Sections): ResolvedRun {
   const { data, model, train } = sections;
   const duration = durationOf(train);
+  const rows = knownTrainRows(data);
   return {
     shifts: namedShifts(data),
     targets: targetList(train.target),
     duration,
-    totalSteps: duration.kind === 'steps' ? duration.steps : knownTrainRows(data) === undefined ? undefined : totalSteps(train, knownTrainRows(data) as number),
+    totalSteps: duration.kind === 'steps' ? duration.steps : rows === undefined ? undefined : totalSteps(train, rows),
     bn: bnChoiceOf(model),
     noisy: model.noisyBN === false ? undefined : model.noisyBN === true ? NoisySchema.parse({}) : model.noisyBN,
   };

@@ -184,7 +184,7 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
     measured.push(shifts);
   };
 
-  const stepsOf = (r: RunSpec): number => runSteps(r, req.store.trainSize(r));
+  const stepsOf = (r: RunSpec): number => r.resolved.totalSteps ?? runSteps(r, req.store.trainSize(r));
   listener.began?.({ backend, workers: executor.workers, slots: executor.workers * s.vectorize, mine, todo, done: s.done, stepsOf });
 
   let stoppedBy: NodeJS.Signals | undefined;
