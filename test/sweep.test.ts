@@ -28,7 +28,9 @@ beforeAll(async () => {
 describe('bn-exp run --workers / --resume', () => {
   it('stops cleanly on SIGINT mid-sweep; --resume with 2 workers finishes it; the folder equals a straight run', async () => {
     const out = path.join(tmp(), 'interrupted');
-    const { child, done } = bnExpAsync(['run', quick, '--out', out, ...sweep]);
+    // One worker that pauses 1.5 s before each task: however fast the machine, the signal sent after the
+    // first commit lands before the sweep can end (a 40-step group trains in tens of milliseconds).
+    const { child, done } = bnExpAsync(['run', quick, '--out', out, '--workers', '1', ...sweep], { env: { BN_EXP_TASK_DELAY_MS: '1500' } });
     // Two processes never write one folder: a second run into it is refused while the first holds its lock.
     while (!existsSync(path.join(out, '.bn-exp.lock')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
     const second = await bnExp(['run', quick, '--out', out, '--resume', ...sweep]);

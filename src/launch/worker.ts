@@ -34,6 +34,15 @@ export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRe
 
 let backendReady: Promise<string> | undefined;
 
+/**
+ * BN_EXP_TASK_DELAY_MS (for tests of interruption, not for users): each task waits this long before it
+ * starts, so a test can signal a sweep between two committed tasks however fast the machine is.
+ */
+async function testDelay(): Promise<void> {
+  const ms = Number(process.env.BN_EXP_TASK_DELAY_MS ?? 0);
+  if (Number.isFinite(ms) && ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Starts TensorFlow.js in this worker (once) and returns the backend that runs (tinypool calls it by name). */
 export function startBackend(choice: BackendChoice): Promise<string> {
   backendReady ??= selectBackend(choice);
@@ -43,6 +52,7 @@ export function startBackend(choice: BackendChoice): Promise<string> {
 /** Runs one task in this worker (tinypool calls it by name). */
 export async function runTask(task: RunTask): Promise<RunResult> {
   await startBackend(task.backend);
+  await testDelay();
   const post = (m: ProgressMessage): void => task.port?.postMessage(m);
   try {
     post({ kind: 'start' });
@@ -55,6 +65,7 @@ export async function runTask(task: RunTask): Promise<RunResult> {
 /** Runs one group task in this worker (tinypool calls it by name): one result per spec, in order. */
 export async function runGroupTask(task: GroupTask): Promise<RunResult[]> {
   await startBackend(task.backend);
+  await testDelay();
   const post = (m: ProgressMessage): void => task.port?.postMessage(m);
   try {
     post({ kind: 'start' });
