@@ -69,14 +69,13 @@ async function calibrateShapes(
   store: DataStore,
   backendChoice: BackendChoice,
   quiet: boolean,
-  configFile: string,
 ): Promise<{ timed: TimedRun[]; backend: string; startSeconds: number }> {
   requireBackendPackage(backendChoice);
   const { selectBackend } = await import('../train/backend.js');
   const { calibrate } = await import('../train/calibrate.js');
   const backend = await selectBackend(backendChoice);
   const startSeconds = process.uptime();
-  const data = { configFile, cwd: process.cwd() }; // csv paths resolve against the config file, as in `run`
+  const data = store; // the files planCommand read: a calibration never reads them again
   const firsts = new Map<string, RunSpec>();
   for (const r of runs) if (!firsts.has(shapeKey(r, store.dims(r)))) firsts.set(shapeKey(r, store.dims(r)), r);
   if (!quiet) process.stderr.write(`calibrating ${firsts.size} shape${firsts.size > 1 ? 's' : ''} on ${backend}...`);
@@ -94,11 +93,11 @@ async function calibrateShapes(
  * run, 2 x evalEvery steps at most) alone on the pool, then one copy per worker at once, alternated three
  * times (medians). The pool is the one `run` uses, so its start-up and the machine's load count too.
  */
-async function measureEfficiency(spec: RunSpec, total: number, workers: number, backendChoice: BackendChoice, configFile: string): Promise<number> {
+async function measureEfficiency(spec: RunSpec, total: number, workers: number, backendChoice: BackendChoice, store: DataStore): Promise<number> {
   const { poolExecutor } = await import('../launch/pool.js');
   const steps = Math.min(total, 2 * Math.max(10, spec.train.evalEvery));
   const short: RunSpec = withSteps(spec, steps);
-  const pool = poolExecutor(workers, undefined, { configFile, cwd: process.cwd() });
+  const pool = poolExecutor(workers, undefined, store.shared()); // the workers share the tables read here
   const timed = async (copies: number): Promise<number> => {
     const t0 = performance.now();
     const results = await Promise.all(Array.from({ length: copies }, () => pool.run(short, {})));
@@ -135,7 +134,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   const overheads: SweepOverheads = { ...DEFAULT_OVERHEADS, cores: availableParallelism() };
   const defaultDir = path.join('results', config.name);
   if (opts.calibrate) {
-    const cal = await calibrateShapes(runs, store, opts.backend, opts.json, configPath);
+    const cal = await calibrateShapes(runs, store, opts.backend, opts.json);
     timed = cal.timed;
     basis = `a calibration on ${cal.backend}`;
     overheads.startSeconds = cal.startSeconds;
@@ -143,7 +142,7 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
     if (busy > 1) {
       const first = runs[0]!;
       if (!opts.json) process.stderr.write(`timing ${busy} workers side by side...`);
-      overheads.parallelEfficiency = await measureEfficiency(first, runSteps(first, store.trainSize(first)), busy, opts.backend, configPath);
+      overheads.parallelEfficiency = await measureEfficiency(first, runSteps(first, store.trainSize(first)), busy, opts.backend, store);
       if (!opts.json) process.stderr.write(' done\n');
       basis += `, ${busy} workers measured at ${Math.round(overheads.parallelEfficiency * 100)}%`;
     }

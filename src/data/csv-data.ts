@@ -1,3 +1,4 @@
+import { CsvError, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../config/schema.js';
 import type { Split } from './split.js';
@@ -39,69 +40,183 @@ export interface CsvTable {
   classes: string[];
 }
 
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
+/**
+ * Options of csv-parse for data files, with `onRecord` called on each record (its first line number):
+ * the parser keeps no records, so a file is never held as an array of rows.
+ */
+export function csvParseOptions(onRecord: (record: string[], line: number) => void): Options {
+  return {
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    on_record: (record: string[], context: { lines: number }) => {
+      onRecord(record, context.lines);
+      return null;
+    },
+  };
+}
+
+/** A growable SharedArrayBuffer (ES2024; Node 20 has it, the ES2022 lib types do not). */
+type GrowableShared = SharedArrayBuffer & { grow(bytes: number): void; readonly maxByteLength: number };
+const Growable = SharedArrayBuffer as unknown as new (bytes: number, opts: { maxByteLength: number }) => GrowableShared;
+
+/**
+ * 4-byte numbers in shared memory that grow in place: address space for `max` values is reserved up
+ * front, pages are committed as they are written, nothing is ever copied to grow.
+ */
+class SharedNumbers<T extends Float32Array | Int32Array> {
+  private readonly buffer: GrowableShared;
+  private readonly make: (b: SharedArrayBuffer, length: number) => T;
+  view: T;
+
+  constructor(max: number, make: (b: SharedArrayBuffer, length: number) => T) {
+    this.buffer = new Growable(0, { maxByteLength: 4 * Math.max(1, max) });
+    this.make = make;
+    this.view = make(this.buffer, 0);
+  }
+
+  /** Room for `length` values (grows by a quarter at least, so growing is amortized). */
+  reserve(length: number): void {
+    if (length <= this.view.length) return;
+    const want = Math.max(length, Math.ceil(this.view.length * 1.25), 1 << 18);
+    const bytes = 4 * Math.min(want, this.buffer.maxByteLength / 4);
+    if (bytes < 4 * length) throw new Error(`SharedNumbers: ${length} values exceed the ${this.buffer.maxByteLength} bytes reserved`);
+    this.buffer.grow(bytes);
+    this.view = this.make(this.buffer, bytes / 4);
+  }
+
+  /** The first `length` values (a fixed-length view on the same shared memory). */
+  done(length: number): T {
+    return this.make(this.buffer, length);
+  }
+}
+
+/**
+ * Builds a CsvTable one record at a time, into shared memory (workers receive the table without a
+ * copy). `sizeBytes` (the file's size) bounds the rows, so the reserved address space is bounded too.
+ * The checks and messages are those of the whole-file parse: the header (duplicate names), then, at the
+ * first data row or at the end, "no data rows" and the label and feature columns, then each cell.
+ */
+export class CsvTableBuilder {
+  private readonly file: string;
+  private readonly cfg: Pick<CsvDataConfig, 'label' | 'columns'>;
+  private readonly sizeBytes: number;
+  private header: string[] | undefined;
+  private columns: string[] = [];
+  private at: number[] = [];
+  private labelAt = -1;
+  private x: SharedNumbers<Float32Array> | undefined;
+  private codes: SharedNumbers<Int32Array> | undefined;
+  /** Distinct raw labels by first appearance: their index is the provisional class code. */
+  private readonly labelCode = new Map<string, number>();
+  private n = 0;
+
+  constructor(file: string, cfg: Pick<CsvDataConfig, 'label' | 'columns'>, sizeBytes: number) {
+    this.file = file;
+    this.cfg = cfg;
+    this.sizeBytes = sizeBytes;
+  }
+
+  /** One record of the file: the header first, then data rows (`line` = its first line in the file). */
+  add(record: string[], line: number): void {
+    if (this.header === undefined) {
+      this.setHeader(record);
+      return;
+    }
+    if (this.x === undefined) this.resolveColumns();
+    const f = this.at.length;
+    const x = this.x!;
+    const codes = this.codes!;
+    x.reserve((this.n + 1) * f);
+    codes.reserve(this.n + 1);
+    const row = this.n * f;
+    for (let j = 0; j < f; j++) {
+      const cell = record[this.at[j]!] ?? '';
+      const v = cell === '' ? NaN : Number(cell);
+      if (!Number.isFinite(v)) {
+        const what = cell === '' ? 'is empty' : `"${cell}" is not a number`;
+        throw new DataError('data.path', `${this.file}: line ${line}, column "${this.columns[j]}": ${what}`);
+      }
+      if (!Number.isFinite(Math.fround(v))) {
+        throw new DataError('data.path', `${this.file}: line ${line}, column "${this.columns[j]}": ${cell} is beyond float32 (at most 3.4e38 in size), which the backends compute in; rescale the column`);
+      }
+      x.view[row + j] = v;
+    }
+    const label = record[this.labelAt] ?? '';
+    if (label === '') throw new DataError('data.path', `${this.file}: line ${line}, column "${this.cfg.label}": the label is empty`);
+    let code = this.labelCode.get(label);
+    if (code === undefined) {
+      code = this.labelCode.size;
+      this.labelCode.set(label, code);
+    }
+    codes.view[this.n] = code;
+    this.n++;
+  }
+
+  /** The table once every record was added; throws DataError as the whole-file parse did. */
+  finish(): CsvTable {
+    if (this.header === undefined) throw new DataError('data.path', `${this.file}: the file is empty (expected a header line and data rows)`);
+    if (this.n === 0) throw new DataError('data.path', `${this.file}: no data rows (only a header line)`);
+    const raw = [...this.labelCode.keys()];
+    // Numeric labels are classes by value: 1, 1.0 and 01 are one class, named "1".
+    const numeric = raw.every((l) => Number.isFinite(Number(l)));
+    const names = numeric ? raw.map((l) => String(Number(l))) : raw;
+    const distinct = [...new Set(names)];
+    const classes = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+    const id = new Map(classes.map((c, k) => [c, k]));
+    const final = Int32Array.from(names, (l) => id.get(l) as number); // provisional code -> class id
+    const y = this.codes!.done(this.n);
+    for (let r = 0; r < this.n; r++) y[r] = final[y[r]!]!;
+    return { columns: this.columns, x: this.x!.done(this.n * this.at.length), y, n: this.n, classes };
+  }
+
+  private setHeader(header: string[]): void {
+    const twice = header.find((c, i) => header.indexOf(c) !== i);
+    if (twice !== undefined) {
+      const cols = header.flatMap((c, i) => (c === twice ? [i + 1] : [])).join(' and ');
+      throw new DataError('data.path', `${this.file}: column "${twice}" appears twice in the header (columns ${cols}); rename one`);
+    }
+    this.header = header;
+  }
+
+  /** The label and feature columns (at the first data row: a header-only file says so first). */
+  private resolveColumns(): void {
+    const header = this.header!;
+    const { file, cfg } = this;
+    this.labelAt = header.indexOf(cfg.label);
+    if (this.labelAt < 0) {
+      throw new DataError('data.label', `${file}: no column "${cfg.label}" in the header${columnHint(cfg.label, header)}`);
+    }
+    this.columns = cfg.columns ?? header.filter((_, i) => i !== this.labelAt);
+    if (this.columns.length === 0) throw new DataError('data.columns', `${file}: no feature columns besides the label "${cfg.label}"`);
+    this.at = this.columns.map((c) => {
+      const i = header.indexOf(c);
+      if (i < 0) throw new DataError('data.columns', `${file}: no column "${c}" in the header${columnHint(c, header)}`);
+      if (i === this.labelAt) throw new DataError('data.columns', `${file}: "${c}" is the label column; it cannot also be a feature`);
+      return i;
+    });
+    // A data row holds at least one character and one separator per used cell: rows <= size / (f + 1).
+    const maxRows = Math.floor(this.sizeBytes / (this.at.length + 1)) + 1;
+    this.x = new SharedNumbers(maxRows * this.at.length, (b, len) => new Float32Array(b, 0, len));
+    this.codes = new SharedNumbers(maxRows, (b, len) => new Int32Array(b, 0, len));
+  }
 }
 
 /** Parse CSV text into a numeric table (`file` names it in messages); throws DataError. */
 export function parseCsvTable(text: string, file: string, cfg: Pick<CsvDataConfig, 'label' | 'columns'>): CsvTable {
-  let records: CsvRecord[];
+  const builder = new CsvTableBuilder(file, cfg, Buffer.byteLength(text));
   try {
-    records = parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true }) as unknown as CsvRecord[];
+    parse(text, csvParseOptions((record, line) => builder.add(record, line)));
   } catch (err) {
-    throw new DataError('data.path', `${file}: not a valid CSV file: ${(err as Error).message}`);
+    throw csvFailure(err, file);
   }
-  const [head, ...body] = records;
-  if (head === undefined) throw new DataError('data.path', `${file}: the file is empty (expected a header line and data rows)`);
-  const header = head.record;
-  const twice = header.find((c, i) => header.indexOf(c) !== i);
-  if (twice !== undefined) {
-    const cols = header.flatMap((c, i) => (c === twice ? [i + 1] : [])).join(' and ');
-    throw new DataError('data.path', `${file}: column "${twice}" appears twice in the header (columns ${cols}); rename one`);
-  }
-  if (body.length === 0) throw new DataError('data.path', `${file}: no data rows (only a header line)`);
-  const labelAt = header.indexOf(cfg.label);
-  if (labelAt < 0) {
-    throw new DataError('data.label', `${file}: no column "${cfg.label}" in the header${columnHint(cfg.label, header)}`);
-  }
-  const columns = cfg.columns ?? header.filter((_, i) => i !== labelAt);
-  if (columns.length === 0) throw new DataError('data.columns', `${file}: no feature columns besides the label "${cfg.label}"`);
-  const at = columns.map((c) => {
-    const i = header.indexOf(c);
-    if (i < 0) throw new DataError('data.columns', `${file}: no column "${c}" in the header${columnHint(c, header)}`);
-    if (i === labelAt) throw new DataError('data.columns', `${file}: "${c}" is the label column; it cannot also be a feature`);
-    return i;
-  });
-  const n = body.length;
-  const f = columns.length;
-  const x = new Float32Array(n * f);
-  const labels: string[] = [];
-  body.forEach(({ record, info }, r) => {
-    at.forEach((i, j) => {
-      const cell = record[i] ?? '';
-      const v = cell === '' ? NaN : Number(cell);
-      if (!Number.isFinite(v)) {
-        const what = cell === '' ? 'is empty' : `"${cell}" is not a number`;
-        throw new DataError('data.path', `${file}: line ${info.lines}, column "${columns[j]}": ${what}`);
-      }
-      if (!Number.isFinite(Math.fround(v))) {
-        throw new DataError('data.path', `${file}: line ${info.lines}, column "${columns[j]}": ${cell} is beyond float32 (at most 3.4e38 in size), which the backends compute in; rescale the column`);
-      }
-      x[r * f + j] = v;
-    });
-    const label = record[labelAt] ?? '';
-    if (label === '') throw new DataError('data.path', `${file}: line ${info.lines}, column "${cfg.label}": the label is empty`);
-    labels.push(label);
-  });
-  // Numeric labels are classes by value: 1, 1.0 and 01 are one class, named "1".
-  const numeric = labels.every((l) => Number.isFinite(Number(l)));
-  const names = numeric ? labels.map((l) => String(Number(l))) : labels;
-  const distinct = [...new Set(names)];
-  const classes = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
-  const id = new Map(classes.map((c, k) => [c, k]));
-  const y = Int32Array.from(names, (l) => id.get(l) as number);
-  return { columns, x, y, n, classes };
+  return builder.finish();
+}
+
+/** A DataError as is; a csv-parse error as "not a valid CSV file"; anything else unchanged. */
+export function csvFailure(err: unknown, file: string): unknown {
+  if (err instanceof CsvError) return new DataError('data.path', `${file}: not a valid CSV file: ${err.message}`);
+  return err;
 }
 
 /** Rows per class that go to test: round(testFraction * n_c). */

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,9 @@ import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import type { Split } from './split.js';
-import { csvCandidates, openData } from './load.js';
+import { CsvDataSchema } from '../config/schema.js';
+import { parseCsvTable } from './csv-data.js';
+import { csvCandidates, DataStore, openData, readCsvTable } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bn-exp-data-'));
 mkdirSync(path.join(dir, 'cfg'));
@@ -86,5 +89,50 @@ describe('openData: mnist with nuisance shifts', () => {
     const minOut = Math.min(...Array.from({ length: out.n }, (_, r) => ink(out, r)));
     expect(dataset.train.n).toBe(200);
     expect(maxIn).toBeLessThan(minOut);
+  });
+});
+
+describe('readCsvTable: the file streamed once into shared memory', () => {
+  // Several read chunks (64 KiB each), a BOM, CRLF, blank lines, multi-byte labels that straddle chunk ends.
+  const big = ['\uFEFFa,b , label', ...Array.from({ length: 12_000 }, (_, i) => `${(i * 0.37) % 11},${-i},${['α', 'βeta', 'ü'][i % 3]}${i % 500 === 0 ? '\r\n' : ''}`)].join('\r\n');
+  const file = path.join(dir, 'big.csv');
+  writeFileSync(file, big);
+  const cfg = CsvDataSchema.parse({ kind: 'csv', path: 'big.csv' });
+
+  it('gives the table of the whole-text parse, the SHA-256 of the bytes, in SharedArrayBuffers', async () => {
+    const loaded = await readCsvTable(cfg, configFile, dir);
+    const whole = parseCsvTable(readFileSync(file, 'utf8'), file, cfg);
+    expect(loaded.file).toBe(file);
+    expect(loaded.table.n).toBe(12_000);
+    expect(loaded.table.columns).toEqual(whole.columns);
+    expect(loaded.table.classes).toEqual(['ü', 'α', 'βeta']);
+    expect(loaded.table.classes).toEqual(whole.classes);
+    expect(Buffer.from(loaded.table.x.buffer, 0, loaded.table.x.byteLength).equals(Buffer.from(whole.x.buffer, 0, whole.x.byteLength))).toBe(true);
+    expect(Array.from(loaded.table.y)).toEqual(Array.from(whole.y));
+    expect(loaded.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    expect(loaded.table.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(loaded.table.y.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('names the line of a bad cell deep in the file, and a ragged row', async () => {
+    const lines = big.split('\r\n');
+    lines[9_001] = '1,oops,α';
+    writeFileSync(path.join(dir, 'cfg', 'deep.csv'), lines.join('\n'));
+    writeFileSync(path.join(dir, 'cfg', 'ragged.csv'), 'a,label\n1,x\n2,y,3\n');
+    const deep = await configError(openData(planOf('{kind: csv, path: deep.csv}'), configFile));
+    expect(deep.some((l) => l.endsWith(`data.path: ${path.join(dir, 'cfg', 'deep.csv')}: line 9002, column "b": "oops" is not a number`))).toBe(true);
+    const ragged = await configError(openData(planOf('{kind: csv, path: ragged.csv}'), configFile));
+    expect(ragged.some((l) => l.includes('ragged.csv: not a valid CSV file: Invalid Record Length'))).toBe(true);
+  });
+
+  it('a store on the shared tables builds the same data with the file gone', async () => {
+    writeFileSync(path.join(dir, 'cfg', 'gone.csv'), rows(60));
+    const plan = planOf('{kind: csv, path: gone.csv, label: y}');
+    const store = await openData(plan, configFile);
+    rmSync(path.join(dir, 'cfg', 'gone.csv'));
+    const run = plan.runs[0]!;
+    const elsewhere = DataStore.fromShared(structuredClone(store.shared()));
+    expect(elsewhere.build(run).dataset.train.x).toEqual(store.build(run).dataset.train.x);
+    expect(elsewhere.fileHashes()).toEqual(store.fileHashes());
   });
 });

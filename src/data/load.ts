@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
 import { canonicalJson } from '../util/canonical-json.js';
 import { nominalDims, runSteps, type DataDims } from '../plan/estimate.js';
 import type { NamedShift } from '../config/resolve.js';
@@ -8,7 +12,7 @@ import type { CsvDataConfig, DataConfig } from '../config/schema.js';
 import { ConfigError, UsageError, dedupe, type ConfigIssue } from '../errors.js';
 import type { Plan, RunSpec } from '../types.js';
 import type { BuiltData, MeasuredShift } from './assemble.js';
-import { DataError, parseCsvTable, splitCsvTable, type CsvTable } from './csv-data.js';
+import { csvFailure, csvParseOptions, CsvTableBuilder, DataError, splitCsvTable, type CsvTable } from './csv-data.js';
 import { measureShift } from './measure-shift.js';
 import { loadMnistDigits, mnistSplit } from './mnist.js';
 import { assembleReal } from './real.js';
@@ -19,22 +23,55 @@ import { generateSynthetic } from './synthetic.js';
  * The data of every run of a plan. `openData` reads what the plan needs (CSV files, the mnist package)
  * and checks it before anything is trained, so a bad file is a ConfigError (exit 2) naming the config
  * file, the dotted path, the data file, line and column. `build` is then pure given those contents.
+ * A CSV file is read once, by the process that opens the data: streamed, hashed on the same pass, parsed
+ * into shared memory. Workers get the parsed tables (`shared()`, no copy) and never open the file.
  */
 
+/** A parsed CSV file: where it was found, its table (in shared memory) and the SHA-256 of its bytes. */
+export interface LoadedTable {
+  file: string;
+  table: CsvTable;
+  sha256: string;
+}
 
 /** Parsed CSV files by the path written in the config. */
-type Tables = Map<string, { file: string; table: CsvTable; sha256: string }>;
+type Tables = Map<string, LoadedTable>;
+
+/**
+ * The parsed files of a store as plain data for a worker: structured clone (postMessage) shares the
+ * tables' SharedArrayBuffers, so every worker reads the parent's one copy.
+ */
+export interface SharedData {
+  tables: [string, LoadedTable][];
+}
 
 const CACHE = 4; // runs are ordered seeds-innermost: only neighbours share data
+
+/** A key naming shared tables (path, file, content, columns): equal keys, equal tables. */
+export function sharedDataKey(shared: SharedData): string {
+  return JSON.stringify(shared.tables.map(([p, t]) => [p, t.file, t.sha256, t.table.columns]));
+}
 
 /** Builds (and caches) each run's data from files read once. */
 export class DataStore {
   private readonly tables: Tables;
   private readonly built = new Map<string, BuiltData>();
   private readonly measured = new Map<string, MeasuredShift[]>();
+  /** Data sizes by run data (numbers only: the parent asks for them without keeping datasets). */
+  private readonly sizes = new Map<string, DataDims>();
 
   constructor(tables: Tables) {
     this.tables = tables;
+  }
+
+  /** A store on tables parsed elsewhere (a worker's view of the parent's files). */
+  static fromShared(shared: SharedData): DataStore {
+    return new DataStore(new Map(shared.tables));
+  }
+
+  /** The parsed files, to send to workers with each task (see SharedData). */
+  shared(): SharedData {
+    return { tables: [...this.tables] };
   }
 
   /** The dataset and shift pairs of a run; throws DataError for data-dependent problems. */
@@ -59,17 +96,25 @@ export class DataStore {
     return Object.fromEntries([...this.tables].sort(([a], [b]) => a.localeCompare(b)).map(([p, t]) => [p, t.sha256]));
   }
 
-  /** The data sizes of a run (from the config for synthetic data, from the loaded data otherwise). */
+  /**
+   * The data sizes of a run (from the config for synthetic data, from the loaded data otherwise). The
+   * sizes are kept, not the dataset: the parent process asks for every run's sizes and trains none.
+   */
   dims(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): DataDims {
     if (spec.data.kind === 'synthetic') return nominalDims(spec);
-    const { dataset } = this.build(spec);
+    const key = dataKey(spec);
+    const known = this.sizes.get(key);
+    if (known !== undefined) return known;
+    const dataset = this.built.get(key)?.dataset ?? this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts).dataset;
     const extraSets = Object.keys(dataset.extra).length;
-    return { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
+    const dims = { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
+    this.sizes.set(key, dims);
+    return dims;
   }
 
   /** Training-set size of a run (after any sub-population restriction for real data), for progress estimates. */
   trainSize(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): number {
-    return spec.data.kind === 'synthetic' ? spec.data.trainSize : this.build(spec).dataset.train.n;
+    return spec.data.kind === 'synthetic' ? spec.data.trainSize : this.dims(spec).trainSize;
   }
 
   private assemble(data: DataConfig, seed: number, shifts: readonly NamedShift[]): BuiltData {
@@ -117,14 +162,15 @@ export function csvCandidates(file: string, configFile: string, cwd: string): st
   return byConfig === byCwd ? [byConfig] : [byConfig, byCwd];
 }
 
-async function readCsvFile(data: CsvDataConfig, configFile: string, cwd: string): Promise<{ file: string; text: string }> {
+/** The first candidate path that exists (a ConfigError naming the candidates when none does). */
+async function findCsvFile(data: CsvDataConfig, configFile: string, cwd: string): Promise<{ file: string; size: number }> {
   const tried = csvCandidates(data.path, configFile, cwd);
   for (const file of tried) {
     try {
-      return { file, text: await readFile(file, 'utf8') };
+      return { file, size: (await stat(file)).size };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new ConfigError(configFile, [{ path: 'data.path', message: `cannot read ${file}: ${code ?? String(e)}` }]);
+      if (code !== 'ENOENT') throw cannotRead(configFile, file, e);
     }
   }
   const message =
@@ -132,6 +178,37 @@ async function readCsvFile(data: CsvDataConfig, configFile: string, cwd: string)
       ? `no such file: ${tried[0]}`
       : `no such file: ${data.path} (looked for ${tried.join(' and ')}; a relative path is resolved against the config file's folder, then the current directory)`;
   throw new ConfigError(configFile, [{ path: 'data.path', message }]);
+}
+
+function cannotRead(configFile: string, file: string, e: unknown): ConfigError {
+  return new ConfigError(configFile, [{ path: 'data.path', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+}
+
+/**
+ * Stream a CSV file into a table in shared memory, hashing its bytes on the same pass (the file is never
+ * held whole, nor as an array of rows). Throws DataError for its content, ConfigError when unreadable.
+ */
+export async function readCsvTable(data: CsvDataConfig, configFile: string, cwd: string): Promise<LoadedTable> {
+  const { file, size } = await findCsvFile(data, configFile, cwd);
+  const hash = createHash('sha256');
+  const builder = new CsvTableBuilder(file, data, size);
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const parser = parse(csvParseOptions((record, line) => builder.add(record, line)));
+  try {
+    await pipeline(createReadStream(file), hashing, parser, async (records: AsyncIterable<unknown>) => {
+      for await (const _ of records); // csvParseOptions keeps no records: this only drains the stream
+    });
+  } catch (err) {
+    const failure = csvFailure(err, file);
+    if (failure instanceof DataError) throw failure;
+    throw cannotRead(configFile, file, err);
+  }
+  return { file, table: builder.finish(), sha256: hash.digest('hex') };
 }
 
 /**
@@ -144,9 +221,8 @@ export async function openData(plan: Pick<Plan, 'runs'>, configFile: string, cwd
   const issues: ConfigIssue[] = [];
   for (const run of plan.runs) {
     if (run.data.kind !== 'csv' || tables.has(run.data.path)) continue;
-    const { file, text } = await readCsvFile(run.data, configFile, cwd);
     try {
-      tables.set(run.data.path, { file, table: parseCsvTable(text, file, run.data), sha256: createHash('sha256').update(text).digest('hex') });
+      tables.set(run.data.path, await readCsvTable(run.data, configFile, cwd));
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       issues.push({ path: e.path, message: e.message });
@@ -165,7 +241,7 @@ export async function openData(plan: Pick<Plan, 'runs'>, configFile: string, cwd
     if (run.data.kind === 'synthetic') continue;
     let n: number;
     try {
-      n = store.build(run).dataset.train.n;
+      n = store.trainSize(run); // sizes only: the parent keeps no dataset
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       issues.push({ path: e.path, message: e.message });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { selectBackend } from '../train/backend.js';
+import { openData } from '../data/load.js';
 import { runOne } from '../train/run-one.js';
 import type { RunSpec } from '../types.js';
 import { poolExecutor } from './pool.js';
@@ -88,5 +89,32 @@ describe('poolExecutor', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('workers train csv runs from the shared tables: the file deleted after openData changes nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-pool-csv-'));
+    const file = path.join(dir, 'd.csv');
+    writeFileSync(file, ['a,b,c,label', ...Array.from({ length: 90 }, (_, i) => `${(i * 7) % 13},${(i * 5) % 11 - 5},${i % 4},${['x', 'y', 'z'][i % 3]}`)].join('\n'));
+    const config = path.join(dir, 'exp.yaml');
+    const plan = expandPlan(
+      parseExperiment(
+        'name: csv\nseeds: 2\ndata: {kind: csv, path: d.csv}\nmodel: {depth: 2, width: 8}\ntrain: {batchSize: 16, steps: 20, evalEvery: 10}\nsweep: {model.batchNorm: [off, before]}\n',
+        config,
+      ),
+    );
+    const store = await openData(plan, config);
+    rmSync(file); // read once: no worker (nor runOne in this thread) opens it again
+    const pool = poolExecutor(2, worker, store.shared());
+    try {
+      await pool.start('wasm');
+      const [a, b, ...group] = plan.runs; // runs alone, then a vectorized group (batchNorm before, 2 seeds)
+      const results = [...(await Promise.all([a!, b!].map((spec) => pool.run(spec, {})))), ...(await pool.runGroup(group, group.map(() => ({}))))];
+      expect(results.map((r) => [r.status, r.error])).toEqual(plan.runs.map(() => ['ok', undefined]));
+      for (const [i, spec] of plan.runs.entries()) expect(results[i]!.curve).toEqual((await runOne(spec, { data: store })).curve);
+    } finally {
+      await pool.close();
+    }
+    const unread = await runOne(plan.runs[0]!);
+    expect(unread.error).toBe(`run ${plan.runs[0]!.id}: csv data d.csv was not read (openData)`);
   });
 });

@@ -5,7 +5,7 @@ import type { BackendChoice } from '../backends.js';
 import type { GroupTask, ProgressMessage, RunTask } from './worker.js';
 import { type Executor, failedResult, type RunHooks } from './executor.js';
 import type { RunResult, RunSpec } from '../types.js';
-import type { DataContext } from '../train/run-one.js';
+import type { SharedData } from '../data/load.js';
 
 /** The compiled worker entry point (dist/train/worker.js). */
 const WORKER = new URL('./worker.js', import.meta.url).href;
@@ -15,7 +15,7 @@ const WORKER = new URL('./worker.js', import.meta.url).href;
  * RunSpec at a time; the pool queues the rest. Results come back as plain RunResult objects. TensorFlow.js
  * loads only in the workers. `filename` selects another worker module (tests).
  */
-export function poolExecutor(workers: number, filename = WORKER, data?: DataContext): Executor {
+export function poolExecutor(workers: number, filename = WORKER, data?: SharedData): Executor {
   const pool = new Tinypool({ filename, name: 'runTask', minThreads: workers, maxThreads: workers });
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // one abort listener per queued run

@@ -95,7 +95,7 @@ export async function runSweep(req: SweepRequest, listener: SweepListener = {}):
   const vectorize = req.vectorize === 'auto' ? autoVectorize(todo, req.workersWanted) : req.vectorize;
   const groups = groupRuns(todo, vectorize);
   const workers = Math.max(1, Math.min(req.workersWanted, groups.length));
-  const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, { configFile: req.configPath, cwd: process.cwd() });
+  const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, req.store.shared()); // the tables read once, shared
   try {
     return await sweep(executor, { req, mine, todo, done: opened.done.size, previous, groups, vectorize }, listener);
   } finally {

@@ -2,7 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BackendChoice } from '../backends.js';
 import type { EvalRecord, RunResult, RunSpec } from '../types.js';
 import { selectBackend } from '../train/backend.js';
-import { runGroup, runOne, type DataContext } from '../train/run-one.js';
+import { runGroup, runOne } from '../train/run-one.js';
+import type { SharedData } from '../data/load.js';
 
 // The entry point of a pool worker (a worker thread with its own tfjs instance). It runs one RunSpec end
 // to end and returns the RunResult as is: everything in it is structured-clone-able plain data, so
@@ -14,8 +15,8 @@ export interface RunTask {
   /** The backend to start if this worker has not yet (the pool passes the one `startBackend` resolved). */
   backend: BackendChoice;
   port?: MessagePort;
-  /** Where the run's data files are resolved from (csv paths are relative to the config file). */
-  data?: DataContext;
+  /** The parent's parsed data files (shared memory): a worker never opens them. */
+  data?: SharedData;
 }
 
 /** A task of several runs trained as one batch of models (`run --vectorize K`). */
@@ -23,7 +24,7 @@ export interface GroupTask {
   specs: RunSpec[];
   backend: BackendChoice;
   port?: MessagePort;
-  data?: DataContext;
+  data?: SharedData;
 }
 
 /**

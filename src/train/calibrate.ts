@@ -1,7 +1,7 @@
 import { withSteps } from '../config/resolve.js';
 import type { TimedRun } from '../plan/estimate.js';
 import type { RunSpec } from '../types.js';
-import { runOne, type DataContext } from './run-one.js';
+import { runOne, type RunData } from './run-one.js';
 
 /** The run shortened to `steps` optimizer steps (same data, model and evaluation cadence). */
 const shortened = (spec: RunSpec, steps: number): RunSpec => withSteps(spec, steps);
@@ -28,7 +28,7 @@ function median(xs: number[]): number {
  * machine varied 2.7x). Needs an active backend; run one throwaway calibration first to warm kernels up.
  * A shortened run that fails throws its error: an estimate from a failure would be meaningless.
  */
-export async function calibrate(spec: RunSpec, total: number, data?: DataContext, repeats = 3): Promise<TimedRun[]> {
+export async function calibrate(spec: RunSpec, total: number, data?: RunData, repeats = 3): Promise<TimedRun[]> {
   const timed: TimedRun[] = [];
   for (const steps of calibrationSteps(spec.train.evalEvery, total)) {
     const short = shortened(spec, steps);

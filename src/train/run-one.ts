@@ -1,34 +1,41 @@
 import type { MeasuredShift } from '../data/assemble.js';
-import { openData, type DataStore } from '../data/load.js';
+import { DataStore, sharedDataKey, type SharedData } from '../data/load.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec } from '../types.js';
 import { trainRun } from './loop.js';
 import { datasetMismatch, trainGroup } from './vectorized.js';
 
-/** Where a run's data files are found: csv paths are resolved against the config file, then `cwd`. */
-export interface DataContext {
-  configFile: string;
-  cwd: string;
-}
+/**
+ * A run's data: the store itself (in this thread) or its shared tables (a task for a pool worker). A
+ * run never opens a data file: `openData` read it once, in the process that planned the runs.
+ */
+export type RunData = DataStore | SharedData;
 
-/** Options of one run: progress callback, a signal that stops it at its next evaluation, its data context. */
+/** Options of one run: progress callback, a signal that stops it at its next evaluation, its data. */
 export interface RunOneOptions {
   onEval?: (record: EvalRecord, totalSteps: number) => void;
   /** When aborted, the run stops at its next evaluation and `runOne` rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Defaults to no config file and the process's cwd (enough for synthetic and mnist data). */
-  data?: DataContext;
+  /** Needed for csv data; synthetic and mnist data are built without it. */
+  data?: RunData;
 }
 
-// Data stores of this thread, by config file and data source: a worker reads each CSV file once.
-const stores = new Map<string, Promise<DataStore>>();
+// This thread's stores on shared tables, by their content: runs of one sweep share a store (and its
+// cache of built datasets). Two at most: a thread serves one sweep at a time.
+const stores = new Map<string, DataStore>();
+const noFiles = new DataStore(new Map());
 
-function storeFor(spec: RunSpec, ctx: DataContext): Promise<DataStore> {
-  const source = spec.data.kind === 'csv' ? `csv:${spec.data.path}` : spec.data.kind;
-  const key = `${ctx.configFile}\u0000${ctx.cwd}\u0000${source}`;
+function storeFor(spec: RunSpec, data: RunData | undefined): DataStore {
+  if (data instanceof DataStore) return data;
+  if (data === undefined) {
+    if (spec.data.kind === 'csv') throw new Error(`run ${spec.id}: csv data ${spec.data.path} was not read (openData)`);
+    return noFiles;
+  }
+  const key = sharedDataKey(data);
   let store = stores.get(key);
-  if (!store) {
-    store = openData({ runs: [spec] }, ctx.configFile, ctx.cwd);
+  if (store === undefined) {
+    store = DataStore.fromShared(data);
     stores.set(key, store);
+    if (stores.size > 2) stores.delete(stores.keys().next().value as string);
   }
   return store;
 }
@@ -43,7 +50,7 @@ export async function runOne(spec: RunSpec, opts: RunOneOptions = {}): Promise<R
   const { signal } = opts;
   try {
     signal?.throwIfAborted();
-    const store = await storeFor(spec, opts.data ?? { configFile: '', cwd: process.cwd() });
+    const store = storeFor(spec, opts.data);
     const shifts = store.measures(spec);
     const dataset: Dataset = store.build(spec).dataset;
     const result = await trainRun(spec, dataset, {
@@ -64,7 +71,7 @@ export async function runOne(spec: RunSpec, opts: RunOneOptions = {}): Promise<R
 export interface RunGroupOptions {
   onEval?: (member: number, record: EvalRecord, totalSteps: number) => void;
   signal?: AbortSignal;
-  data?: DataContext;
+  data?: RunData;
 }
 
 /** The runs one after another with runOne (the fallback of runGroup). */
@@ -88,11 +95,10 @@ export async function runGroup(specs: RunSpec[], opts: RunGroupOptions = {}): Pr
   if (specs.length < 2) return runEach(specs, opts);
   try {
     signal?.throwIfAborted();
-    const ctx = opts.data ?? { configFile: '', cwd: process.cwd() };
     const shifts: MeasuredShift[][] = [];
     const datasets: Dataset[] = [];
     for (const spec of specs) {
-      const store = await storeFor(spec, ctx);
+      const store = storeFor(spec, opts.data);
       shifts.push(store.measures(spec));
       datasets.push(store.build(spec).dataset);
     }
