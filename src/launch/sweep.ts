@@ -9,7 +9,19 @@ import { formatShard, selectShard, type Shard } from '../plan/shard.js';
 import { dataMismatch, experimentMismatch, parseManifestInfo } from '../record/manifest-info.js';
 import { buildManifest } from '../record/manifest.js';
 import { probeFiles, probeRows } from '../record/probe-files.js';
-import { openResults, readManifest, ResultsWriter, SHIFT_FEATURES_CSV, SHIFTS_CSV, writeManifestAtomic } from '../record/results.js';
+import {
+  checkHeaders,
+  checkResultsFolder,
+  committedRuns,
+  CURVES_CSV,
+  openResults,
+  readManifest,
+  ResultsWriter,
+  RUNS_CSV,
+  SHIFT_FEATURES_CSV,
+  SHIFTS_CSV,
+  writeManifestAtomic,
+} from '../record/results.js';
 import { reorderResults } from '../record/run-order.js';
 import { cell, curveRows, curvesColumns, extraSplitsOf, runRow, runsColumns } from '../record/run-rows.js';
 import { SHIFT_FEATURES_COLUMNS, shiftFeatureRows, shiftManifest, shiftRows, SHIFTS_COLUMNS } from '../record/shift-columns.js';
@@ -81,15 +93,22 @@ export type SweepOutcome =
  */
 export async function runSweep(req: SweepRequest, listener: SweepListener = {}): Promise<SweepOutcome> {
   const { plan, outDir, shard } = req;
-  const opened = openResults(outDir, { overwrite: req.force, resume: req.resume });
+  // Everything that can refuse the folder is checked before anything in it is written or trimmed: a
+  // refused --resume (other experiment, data, shard or columns) leaves it byte-identical.
+  checkResultsFolder(outDir, { overwrite: req.force, resume: req.resume });
   const previous = req.resume ? checkResumable(outDir, plan, shard, req.store) : undefined;
+  const done = req.resume ? committedRuns(outDir) : new Set<string>();
   const mine = selectShard(plan.runs, shard);
-  const todo = mine.filter((r) => !opened.done.has(r.id));
+  const todo = mine.filter((r) => !done.has(r.id));
   if (previous !== undefined && todo.length === 0) {
+    openResults(outDir, { resume: true }); // drop the rows of a run that was in flight
     reorderResults(outDir, mine.map((r) => r.id));
     writeManifestAtomic(outDir, { ...previous, finishedAt: previous.finishedAt ?? new Date().toISOString() });
     return { kind: 'already-done', runs: mine.length };
   }
+  // Runs to add: the files must have this run's columns (not checked above: a finished set is only reordered).
+  const files = resultFiles(plan);
+  if (!req.force) checkHeaders(outDir, [...Object.entries(files.extra), [CURVES_CSV, files.curves], [RUNS_CSV, files.runs]]);
   listener.planned?.(mine);
   // Groups are formed from the runs still to do only, so --resume and --shard keep working with --vectorize.
   const vectorize = req.vectorize === 'auto' ? autoVectorize(todo, req.workersWanted) : req.vectorize;
@@ -97,11 +116,30 @@ export async function runSweep(req: SweepRequest, listener: SweepListener = {}):
   const workers = Math.max(1, Math.min(req.workersWanted, groups.length));
   const executor: Executor = (await import('./pool.js')).poolExecutor(workers, undefined, req.store.shared()); // the tables read once, shared
   try {
-    return await sweep(executor, { req, mine, todo, done: opened.done.size, previous, groups, vectorize }, listener);
+    return await sweep(executor, { req, mine, todo, done: done.size, previous, groups, vectorize, files }, listener);
   } finally {
     listener.ended?.();
     await executor.close();
   }
+}
+
+/** The columns of each file the sweep writes (runs.csv, curves.csv and the per-run files). */
+interface ResultFiles {
+  runs: string[];
+  curves: string[];
+  extra: Record<string, readonly string[]>;
+}
+
+function resultFiles(plan: Plan): ResultFiles {
+  const extra = extraSplitsOf(plan);
+  const [idColumn, ...curveColumns] = curvesColumns(extra);
+  return {
+    runs: runsColumns(plan, plan.targets, extra),
+    // curves.csv repeats each run's seed and swept values (as runs.csv writes them): tidy on its own, so
+    // pandas/seaborn can colour by an axis (hue=) without joining runs.csv.
+    curves: [idColumn!, 'seed', ...plan.axes, ...curveColumns],
+    extra: { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS, ...probeFiles(plan) },
+  };
 }
 
 /** The command line to continue an interrupted sweep: the same arguments with --resume instead of --force. */
@@ -139,6 +177,7 @@ interface SweepState {
   /** The runs still to do, in plan order, in groups that train as one batch of models. */
   groups: RunSpec[][];
   vectorize: number;
+  files: ResultFiles;
 }
 
 async function sweep(executor: Executor, s: SweepState, listener: SweepListener): Promise<SweepOutcome> {
@@ -152,6 +191,8 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
         `resume with --backend ${previous.backend === 'tensorflow' ? 'node' : String(previous.backend)} so results stay comparable.`,
     );
   }
+  // Every check passed: now the folder is changed (--force: our files removed; --resume: rows of runs in flight dropped).
+  openResults(outDir, { overwrite: req.force, resume: req.resume });
   const shiftLists = plan.runs.map((r) => r.resolved.shifts);
   const manifest: Record<string, unknown> =
     previous !== undefined
@@ -163,17 +204,10 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
         };
   const targets = plan.targets;
   const extra = extraSplitsOf(plan);
-  const shiftFiles = { [SHIFTS_CSV]: SHIFTS_COLUMNS, [SHIFT_FEATURES_CSV]: SHIFT_FEATURES_COLUMNS };
-  // curves.csv repeats each run's seed and swept values (as runs.csv writes them): tidy on its own, so
-  // pandas/seaborn can colour by an axis (hue=) without joining runs.csv.
   const labels = (spec: RunSpec): Record<string, string> => ({ seed: cell(spec.seed), ...Object.fromEntries(plan.axes.map((a) => [a, cell(spec.params[a])])) });
-  const [idColumn, ...curveColumns] = curvesColumns(extra);
   const tidyCurves = (result: RunResult) => curveRows(result, extra).map((row) => ({ ...row, ...labels(result.spec) }));
-  // The writer checks the files' columns before anything is written (a resume after adding probes is refused untouched).
-  const writer = new ResultsWriter(outDir, runsColumns(plan, targets, extra), [idColumn!, 'seed', ...plan.axes, ...curveColumns], {
-    ...shiftFiles,
-    ...probeFiles(plan),
-  });
+  // The columns were checked in runSweep; the writer adds the headers of files not yet there.
+  const writer = new ResultsWriter(outDir, s.files.runs, s.files.curves, s.files.extra);
   writeManifestAtomic(outDir, manifest);
   const measured: MeasuredShift[][] = [];
   /** Commit one finished run (the parent alone writes files): its per-run rows, then its runs.csv row. */

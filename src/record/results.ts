@@ -57,11 +57,10 @@ export interface ResultsDir {
 }
 
 /**
- * Create (recursively) or reopen a results folder. A folder that already holds a manifest.json or
- * runs.csv is refused unless `overwrite` (its result files are deleted) or `resume` (torn trailing
- * lines and rows of uncommitted runs are dropped, committed run ids returned in `done`).
+ * Refuse, before anything is written, what `openResults` would refuse: --force with --resume, and a
+ * folder that already holds a manifest.json or runs.csv without either.
  */
-export function openResults(dir: string, opts: { overwrite?: boolean; resume?: boolean } = {}): ResultsDir {
+export function checkResultsFolder(dir: string, opts: { overwrite?: boolean; resume?: boolean } = {}): void {
   if (opts.overwrite === true && opts.resume === true) {
     throw new UsageError('--force and --resume cannot be combined: --force starts over, --resume continues.');
   }
@@ -72,6 +71,15 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
         `--force to overwrite it, or --resume to continue it.`,
     );
   }
+}
+
+/**
+ * Create (recursively) or reopen a results folder. A folder that already holds a manifest.json or
+ * runs.csv is refused unless `overwrite` (its result files are deleted) or `resume` (torn trailing
+ * lines and rows of uncommitted runs are dropped, committed run ids returned in `done`).
+ */
+export function openResults(dir: string, opts: { overwrite?: boolean; resume?: boolean } = {}): ResultsDir {
+  checkResultsFolder(dir, opts);
   mkdirSync(dir, { recursive: true }); // a filesystem refusal is a FileSystemError at the CLI boundary (exit 1)
   if (opts.overwrite === true) {
     // Only our own files: --out may point at a folder holding other things.
@@ -80,6 +88,23 @@ export function openResults(dir: string, opts: { overwrite?: boolean; resume?: b
     return { dir, done: new Set() };
   }
   return { dir, done: opts.resume === true ? repairForResume(dir) : new Set() };
+}
+
+/** The run ids committed to a folder's runs.csv (a torn last line ignored), read only; refuses a damaged file. */
+export function committedRuns(dir: string): Set<string> {
+  const runsPath = join(dir, RUNS_CSV);
+  const done = new Set<string>();
+  if (!existsSync(runsPath)) return done;
+  for (const r of parseOrRefuse(runsPath, withoutTornTail(readFileSync(runsPath, 'utf8')))) if (r.run_id !== undefined) done.add(r.run_id);
+  return done;
+}
+
+/**
+ * Refuse (UsageError) when a file of the folder starts with another header than its columns here, before
+ * anything is written: a resume after adding probes, or a foreign CSV in --out, leaves the folder as it was.
+ */
+export function checkHeaders(dir: string, files: readonly (readonly [string, readonly string[]])[]): void {
+  for (const [file, columns] of files) hasHeader(join(dir, file), columns);
 }
 
 /** Whether a folder holds a result set (its manifest.json or runs.csv). */
@@ -197,11 +222,10 @@ function withoutTornTail(text: string): string {
 /** Make a crashed folder consistent: keep only complete rows of runs committed to runs.csv. */
 function repairForResume(dir: string): Set<string> {
   const runsPath = join(dir, RUNS_CSV);
-  const done = new Set<string>();
+  const done = committedRuns(dir);
   if (existsSync(runsPath)) {
     const text = readFileSync(runsPath, 'utf8');
     const kept = withoutTornTail(text);
-    for (const r of parseOrRefuse(runsPath, kept)) if (r.run_id !== undefined) done.add(r.run_id);
     if (kept !== text) writeFileAtomic(runsPath, kept);
   }
   for (const f of PER_RUN_CSVS) {
