@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Executor } from '../launch/executor.js';
 import { poolExecutor } from '../launch/pool.js';
 import { benchEstimate } from './estimate.js';
+import { benchMemory } from './memory.js';
 import { dispatchOrder } from '../plan/estimate.js';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       budget: { type: 'string', default: '1' },
-      only: { type: 'string' }, // "steps", "vectorized", "workers" or "estimate"
+      only: { type: 'string' }, // "steps", "vectorized", "workers", "estimate" or "memory"
     },
   });
   const backend = await selectBackend(values.backend as BackendChoice);
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
     for (const width of widths)
       for (const batch of batches) for (const batchNorm of ['off', 'before'] as const) cases.push({ depth, width, batch, batchNorm });
 
-  const sweepOnly = values.only === 'workers' || values.only === 'vectorized' || values.only === 'estimate';
+  const sweepOnly = values.only === 'workers' || values.only === 'vectorized' || values.only === 'estimate' || values.only === 'memory';
   if (sweepOnly) cases.length = 0;
 
   if (!values.json && cases.length > 0) {
@@ -422,6 +423,35 @@ async function main(): Promise<void> {
             `estimate/actual ${row.ratio} (calibration took ${row.calibrate_s}s)`,
         );
     }
+  }
+
+  if (values.only === undefined || values.only === 'memory') {
+    const m = await benchMemory();
+    const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+    const times = (bytes: number): number => Number((bytes / m.float32Bytes).toFixed(1));
+    const row = {
+      bench: 'memory',
+      rows: m.rows,
+      features: m.features,
+      csv_mb: mb(m.csvBytes),
+      float32_mb: mb(m.float32Bytes),
+      validate_peak_mb: mb(m.validatePeak),
+      fixed_peak_mb: mb(m.fixedPeak),
+      run_peak_mb: mb(m.runPeak),
+      run_peak_vectorize1_mb: mb(m.runPeakSeparate),
+      run_peak_x: times(m.runPeak),
+      run_peak_vectorize1_x: times(m.runPeakSeparate),
+      data_x: times(m.runPeak - m.fixedPeak),
+      data_vectorize1_x: times(m.runPeakSeparate - m.fixedPeak),
+    };
+    if (values.json) console.log(JSON.stringify(row));
+    else
+      console.log(
+        `\npeak memory (VmHWM) of a csv sweep, 4 runs on 2 workers, ${m.rows} x ${m.features} (csv ${row.csv_mb} MB, float32 ${row.float32_mb} MB):\n` +
+          `  validate (read + check) ${row.validate_peak_mb} MB; run ${row.run_peak_mb} MB = ${row.run_peak_x}x float32 ` +
+          `(--vectorize 1: ${row.run_peak_vectorize1_mb} MB = ${row.run_peak_vectorize1_x}x);\n` +
+          `  the same sweep on 2000 synthetic rows ${row.fixed_peak_mb} MB, so the data adds ${row.data_x}x (--vectorize 1: ${row.data_vectorize1_x}x)`,
+      );
   }
 }
 

@@ -135,4 +135,18 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
     expect(elsewhere.build(run).dataset.train.x).toEqual(store.build(run).dataset.train.x);
     expect(elsewhere.fileHashes()).toEqual(store.fileHashes());
   });
+
+  it('keeps built datasets within its byte budget, the latest always', async () => {
+    const plan = planOf('{kind: csv, path: good.csv, label: y}');
+    const [s1, s2] = [1, 2].map((seed) => ({ ...plan.runs[0]!, seed }));
+    const shared = (await openData(plan, configFile)).shared();
+    const roomy = DataStore.fromShared(shared);
+    const tight = DataStore.fromShared(shared, 1); // 50 rows x 2 features: a dataset takes 600 bytes
+    for (const store of [roomy, tight]) {
+      const first = store.build(s1!);
+      store.build(s2!);
+      expect(store.build(s2!)).toBe(store.build(s2!));
+      expect(store.build(s1!) === first).toBe(store === roomy);
+    }
+  });
 });

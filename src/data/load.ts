@@ -46,6 +46,8 @@ export interface SharedData {
 }
 
 const CACHE = 4; // runs are ordered seeds-innermost: only neighbours share data
+/** Built datasets kept stay within this many bytes, the latest one always kept (a large csv keeps one). */
+const CACHE_BYTES = 64 << 20;
 
 /** A key naming shared tables (path, file, content, columns): equal keys, equal tables. */
 export function sharedDataKey(shared: SharedData): string {
@@ -55,18 +57,21 @@ export function sharedDataKey(shared: SharedData): string {
 /** Builds (and caches) each run's data from files read once. */
 export class DataStore {
   private readonly tables: Tables;
+  private readonly cacheBytes: number;
   private readonly built = new Map<string, BuiltData>();
   private readonly measured = new Map<string, MeasuredShift[]>();
   /** Data sizes by run data (numbers only: the parent asks for them without keeping datasets). */
   private readonly sizes = new Map<string, DataDims>();
 
-  constructor(tables: Tables) {
+  /** `cacheBytes`: built datasets kept at most (the latest one always). */
+  constructor(tables: Tables, cacheBytes = CACHE_BYTES) {
     this.tables = tables;
+    this.cacheBytes = cacheBytes;
   }
 
   /** A store on tables parsed elsewhere (a worker's view of the parent's files). */
-  static fromShared(shared: SharedData): DataStore {
-    return new DataStore(new Map(shared.tables));
+  static fromShared(shared: SharedData, cacheBytes = CACHE_BYTES): DataStore {
+    return new DataStore(new Map(shared.tables), cacheBytes);
   }
 
   /** The parsed files, to send to workers with each task (see SharedData). */
@@ -77,7 +82,18 @@ export class DataStore {
   /** The dataset and shift pairs of a run; throws DataError for data-dependent problems. */
   build(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): BuiltData {
     const key = dataKey(spec);
-    return cached(this.built, key, () => this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts));
+    const hit = this.built.get(key);
+    if (hit !== undefined) return hit;
+    const built = this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts);
+    this.built.set(key, built);
+    // Drop the oldest while more than CACHE are kept, or more than cacheBytes (the newest stays).
+    let bytes = [...this.built.values()].reduce((sum, b) => sum + builtBytes(b), 0);
+    for (const [k, b] of this.built) {
+      if (k === key || (this.built.size <= CACHE && bytes <= this.cacheBytes)) break;
+      this.built.delete(k);
+      bytes -= builtBytes(b);
+    }
+    return built;
   }
 
   /** The measured shifts of a run's data (train vs test, test vs each shift's set, the drift's end points). */
@@ -137,6 +153,12 @@ export class DataStore {
       }
     }
   }
+}
+
+/** Bytes of a run's data arrays (train, test, extra sets, drift phases). */
+function builtBytes({ dataset }: BuiltData): number {
+  const splits = [dataset.train, dataset.test, ...Object.values(dataset.extra), ...(dataset.trainPhases ?? []).slice(1)];
+  return splits.reduce((sum, s) => sum + s.x.byteLength + s.y.byteLength, 0);
 }
 
 /** Cache key of a run's data: the resolved data section and the data seed. */
