@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsvDataSchema } from '../config/schema.js';
-import { DataError, parseCsvTable, splitCsvTable } from './csv-data.js';
+import { CsvTableBuilder, DataError, parseCsvTable, splitCsvTable } from './csv-data.js';
 import { classCounts, featureStats } from '../stats/moments.js';
 
 const cfg = (extra: Record<string, unknown> = {}) => CsvDataSchema.parse({ kind: 'csv', path: 'd.csv', ...extra });
@@ -78,5 +78,14 @@ describe('splitCsvTable', () => {
   ])('$name', ({ text, message }) => {
     const t = parseCsvTable(text, 'd.csv', cfg());
     expect(() => splitCsvTable(t, 'd.csv', cfg(), 1)).toThrow(message);
+  });
+});
+
+describe('CsvTableBuilder', () => {
+  it('refuses more rows than the size it was given can hold (a file written to while read)', () => {
+    const b = new CsvTableBuilder('d.csv', cfg(), 8); // "1,x\n" takes 4 bytes: at most 8 / (1 + 1) + 1 = 5 rows
+    b.add(['a', 'label'], 1);
+    for (let r = 0; r < 5; r++) b.add(['1', 'x'], r + 2);
+    expect(() => b.add(['1', 'y'], 7)).toThrow('d.csv: line 7: the file grew while it was read (8 bytes when opened)');
   });
 });

@@ -105,6 +105,7 @@ export class CsvTableBuilder {
   private columns: string[] = [];
   private at: number[] = [];
   private labelAt = -1;
+  private maxRows = 0;
   private x: SharedNumbers<Float32Array> | undefined;
   private codes: SharedNumbers<Int32Array> | undefined;
   /** Distinct raw labels by first appearance: their index is the provisional class code. */
@@ -127,6 +128,10 @@ export class CsvTableBuilder {
     const f = this.at.length;
     const x = this.x!;
     const codes = this.codes!;
+    if (this.n === this.maxRows) {
+      // More rows than its size when opened can hold: the file is being written to.
+      throw new DataError('data.path', `${this.file}: line ${line}: the file grew while it was read (${this.sizeBytes} bytes when opened); read it again once it is complete`);
+    }
     x.reserve((this.n + 1) * f);
     codes.reserve(this.n + 1);
     const row = this.n * f;
@@ -195,10 +200,10 @@ export class CsvTableBuilder {
       if (i === this.labelAt) throw new DataError('data.columns', `${file}: "${c}" is the label column; it cannot also be a feature`);
       return i;
     });
-    // A data row holds at least one character and one separator per used cell: rows <= size / (f + 1).
-    const maxRows = Math.floor(this.sizeBytes / (this.at.length + 1)) + 1;
-    this.x = new SharedNumbers(maxRows * this.at.length, (b, len) => new Float32Array(b, 0, len));
-    this.codes = new SharedNumbers(maxRows, (b, len) => new Int32Array(b, 0, len));
+    // A data row holds at least one character and one separator (or line end) per distinct used cell.
+    this.maxRows = Math.floor(this.sizeBytes / (new Set(this.at).size + 1)) + 1;
+    this.x = new SharedNumbers(this.maxRows * this.at.length, (b, len) => new Float32Array(b, 0, len));
+    this.codes = new SharedNumbers(this.maxRows, (b, len) => new Int32Array(b, 0, len));
   }
 }
 
