@@ -13,6 +13,7 @@ import { csvCandidates, DataStore, openData, readCsvTable } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bn-exp-data-'));
 mkdirSync(path.join(dir, 'cfg'));
+mkdirSync(path.join(dir, 'cfg', 'folder.csv'));
 const rows = (n: number): string => ['x1,x2,y', ...Array.from({ length: n }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2}`)].join('\n');
 writeFileSync(path.join(dir, 'cfg', 'good.csv'), rows(50));
 writeFileSync(path.join(dir, 'cwd-only.csv'), rows(50));
@@ -48,6 +49,7 @@ describe('openData: csv', () => {
     { name: 'missing file', data: '{kind: csv, path: nope.csv}', line: `exp.yaml: data.path: no such file: nope.csv (looked for ${path.join(dir, 'cfg', 'nope.csv')} and` },
     { name: 'non-numeric cell', data: '{kind: csv, path: bad.csv, label: y}', line: `exp.yaml: data.path: ${path.join(dir, 'cfg', 'bad.csv')}: line 3, column "x2": "abc" is not a number` },
     { name: 'missing label column', data: '{kind: csv, path: good.csv}', line: 'exp.yaml: data.label: ' },
+    { name: 'a folder', data: '{kind: csv, path: folder.csv}', line: `exp.yaml: data.path: cannot read ${path.join(dir, 'cfg', 'folder.csv')}: EISDIR` },
     { name: 'batch larger than the training rows', data: '{kind: csv, path: good.csv, label: y}', train: '{steps: 20, evalEvery: 10, batchSize: 64}', line: 'exp.yaml: train.batchSize: expected at most the training rows of good.csv (40); got 64' },
     { name: 'evaluation beyond the run', data: '{kind: csv, path: good.csv, label: y}', train: '{epochs: 1, evalEvery: 10, batchSize: 8}', line: "exp.yaml: train.evalEvery: expected at most the run's total steps (5 with 40 training rows); got 10" },
   ])('$name is a ConfigError naming the config file, the path and the data file', async ({ data, train, line }) => {

@@ -228,7 +228,8 @@ export async function readCsvTable(data: CsvDataConfig, configFile: string, cwd:
   } catch (err) {
     const failure = csvFailure(err, file);
     if (failure instanceof DataError) throw failure;
-    throw cannotRead(configFile, file, err);
+    if (typeof (err as NodeJS.ErrnoException).code === 'string') throw cannotRead(configFile, file, err); // EACCES, EISDIR, a file deleted meanwhile
+    throw err;
   }
   return { file, table: builder.finish(), sha256: hash.digest('hex') };
 }
