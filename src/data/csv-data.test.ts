@@ -83,9 +83,17 @@ describe('splitCsvTable', () => {
 
 describe('CsvTableBuilder', () => {
   it('refuses more rows than the size it was given can hold (a file written to while read)', () => {
-    const b = new CsvTableBuilder('d.csv', cfg(), 8); // "1,x\n" takes 4 bytes: at most 8 / (1 + 1) + 1 = 5 rows
+    const b = new CsvTableBuilder('d.csv', cfg(), 16); // a row takes at least 4 bytes ("1,x\n"): at most 17 / 4 + 1 = 5 rows
     b.add(['a', 'label'], 1);
     for (let r = 0; r < 5; r++) b.add(['1', 'x'], r + 2);
-    expect(() => b.add(['1', 'y'], 7)).toThrow('d.csv: line 7: the file grew while it was read (8 bytes when opened)');
+    expect(() => b.add(['1', 'y'], 7)).toThrow('d.csv: line 7: the file grew while it was read (16 bytes when opened)');
+  });
+
+  it('reserves no more shared memory than Node allows for a file of 20 GB', () => {
+    const b = new CsvTableBuilder('d.csv', cfg(), 20e9);
+    b.add(['a', 'label'], 1);
+    b.add(['1', 'x'], 2);
+    b.add(['2', 'y'], 3);
+    expect(b.finish().n).toBe(2);
   });
 });

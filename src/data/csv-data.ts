@@ -56,6 +56,12 @@ export function csvParseOptions(onRecord: (record: string[], line: number) => vo
   };
 }
 
+/** The largest growable SharedArrayBuffer Node 20 makes (maxByteLength above 2^32 is a RangeError). */
+const MAX_SHARED_BYTES = 2 ** 32;
+
+/** Rows of `features` float32 values that fit in MAX_SHARED_BYTES. */
+const capRows = (features: number): number => Math.floor(MAX_SHARED_BYTES / (4 * features));
+
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it, the ES2022 lib types do not). */
 type GrowableShared = SharedArrayBuffer & { grow(bytes: number): void; readonly maxByteLength: number };
 const Growable = SharedArrayBuffer as unknown as new (bytes: number, opts: { maxByteLength: number }) => GrowableShared;
@@ -129,6 +135,9 @@ export class CsvTableBuilder {
     const x = this.x!;
     const codes = this.codes!;
     if (this.n === this.maxRows) {
+      if (this.maxRows === capRows(f)) {
+        throw new DataError('data.path', `${this.file}: line ${line}: more than ${MAX_SHARED_BYTES / 2 ** 30} GiB of float32 features (${f} columns); use fewer rows or columns`);
+      }
       // More rows than its size when opened can hold: the file is being written to.
       throw new DataError('data.path', `${this.file}: line ${line}: the file grew while it was read (${this.sizeBytes} bytes when opened); read it again once it is complete`);
     }
@@ -201,7 +210,8 @@ export class CsvTableBuilder {
       return i;
     });
     // A data row holds at least one character and one separator (or line end) per distinct used cell.
-    this.maxRows = Math.floor(this.sizeBytes / (new Set(this.at).size + 1)) + 1;
+    const bound = Math.floor((this.sizeBytes + 1) / (2 * (new Set(this.at).size + 1))) + 1;
+    this.maxRows = Math.min(bound, capRows(this.at.length));
     this.x = new SharedNumbers(this.maxRows * this.at.length, (b, len) => new Float32Array(b, 0, len));
     this.codes = new SharedNumbers(this.maxRows, (b, len) => new Int32Array(b, 0, len));
   }
