@@ -138,6 +138,18 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
     expect(elsewhere.fileHashes()).toEqual(store.fileHashes());
   });
 
+  it('sizes: the same for every seed, except with a sub-population (its region depends on the seed)', async () => {
+    const plain = planOf('{kind: csv, path: good.csv, label: y}').runs[0]!;
+    const region = planOf('{kind: csv, path: good.csv, label: y, shift: {kind: subpopulation, feature: 0, fraction: 0.5}}').runs[0]!;
+    const store = await openData(planOf('{kind: csv, path: good.csv, label: y}'), configFile);
+    for (const run of [plain, region]) {
+      const seeds = [1, 2, 3, 4, 5].map((seed) => ({ ...run, seed }));
+      const fresh = seeds.map((spec) => DataStore.fromShared(store.shared()).build(spec).dataset);
+      expect(seeds.map((spec) => store.dims(spec).trainSize)).toEqual(fresh.map((d) => d.train.n));
+      expect(seeds.map((spec) => store.dims(spec).testSize)).toEqual(fresh.map((d) => d.test.n));
+    }
+  });
+
   it('keeps built datasets within its byte budget, the latest always', async () => {
     const plan = planOf('{kind: csv, path: good.csv, label: y}');
     const [s1, s2] = [1, 2].map((seed) => ({ ...plan.runs[0]!, seed }));

@@ -118,13 +118,17 @@ export class DataStore {
    */
   dims(spec: Pick<RunSpec, 'data' | 'seed' | 'resolved'>): DataDims {
     if (spec.data.kind === 'synthetic') return nominalDims(spec);
+    // Without a sub-population (whose region is a quantile of the seed's training set) the sizes do not
+    // depend on the seed: the split takes round(testFraction * n_c) rows of each class whatever the order.
+    const seeded = spec.resolved.shifts.some((s) => s.shift.kind === 'subpopulation');
     const key = dataKey(spec);
-    const known = this.sizes.get(key);
+    const sizeKey = seeded ? key : canonicalJson(spec.data);
+    const known = this.sizes.get(sizeKey);
     if (known !== undefined) return known;
     const dataset = this.built.get(key)?.dataset ?? this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts).dataset;
     const extraSets = Object.keys(dataset.extra).length;
     const dims = { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
-    this.sizes.set(key, dims);
+    this.sizes.set(sizeKey, dims);
     return dims;
   }
 
