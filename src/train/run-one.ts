@@ -1,8 +1,7 @@
 import type { MeasuredShift } from '../data/assemble.js';
 import { openData, type DataStore } from '../data/load.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec } from '../types.js';
-import { trainRun } from './loop.js';
-import { datasetMismatch, trainGroup } from './vectorized.js';
+import { datasetMismatch, trainGroup, trainRun } from './loop.js';
 
 /** Where a run's data files are found: csv paths are resolved against the config file, then `cwd`. */
 export interface DataContext {

@@ -5,8 +5,7 @@ import { parseExperiment } from '../config/load.js';
 import { generateDataset } from '../data/synthetic.js';
 import type { RunResult, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
-import { trainRun } from './loop.js';
-import { trainGroup } from './vectorized.js';
+import { trainGroup, trainRun } from './loop.js';
 
 const base = `
 name: vec
