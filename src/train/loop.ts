@@ -80,7 +80,7 @@ function checkGroup(specs: RunSpec[], datasets: Dataset[]): void {
   if (specs.length === 0 || specs.length !== datasets.length) throw new Error('trainGroup: one dataset per spec, at least one spec');
   if (specs.length > 1) {
     const key = vectorGroupKey(specs[0]!);
-    if (key === undefined || specs.some((s) => vectorGroupKey(s) !== key)) throw new Error('trainGroup: these runs cannot share a vectorized step');
+    if (specs.some((s) => vectorGroupKey(s) !== key)) throw new Error('trainGroup: these runs cannot share a vectorized step');
   }
   const why = datasetMismatch(datasets);
   if (why !== undefined) throw new Error(`trainGroup: ${why}`);
