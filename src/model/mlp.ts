@@ -272,8 +272,18 @@ export function forwardTrain<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T
   return lifted(mlp, x, (x3) => forward(mlp, x3, normalize, linear, hooks, mlp.inputBn ? linear : linearFromData));
 }
 
-/** Each model's [n, W] slice of t normalized by `f` with that model's 1-D parameters ([K, 1, W] each). */
-function perModelBn(t: tf.Tensor3D, params: tf.Tensor[], f: (x: tf.Tensor2D, ps: tf.Tensor1D[]) => tf.Tensor2D): tf.Tensor3D {
+/**
+ * Each model's [n, W] slice of t normalized by `f` with that model's 1-D parameters ([K, 1, W] each, or
+ * [W] for K = 1). tf.batchNorm's kernel indexes its parameters modulo their size, so it serves one model
+ * at a time; at K = 1 it takes the 3-D tensors as they are (`whole`).
+ */
+function perModelBn(
+  t: tf.Tensor3D,
+  params: tf.Tensor[],
+  f: (x: tf.Tensor2D, ps: tf.Tensor1D[]) => tf.Tensor2D,
+  whole?: (x: tf.Tensor3D, ps: tf.Tensor3D[]) => tf.Tensor3D,
+): tf.Tensor3D {
+  if (whole && t.shape[0] === 1 && params.every((p) => p.rank === 3)) return whole(t, params as tf.Tensor3D[]);
   const width = t.shape[2];
   const split = params.map((p) => (p.rank === 1 ? [p as tf.Tensor1D] : modelsOf(p as tf.Tensor3D).map((q) => tf.reshape(q, [width]) as tf.Tensor1D)));
   return joinModels(modelsOf(t).map((x, k) => f(x, split.map((ps) => ps[ps.length === 1 ? 0 : k]!))));
@@ -289,7 +299,9 @@ export function forwardInfer<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T
   const normalize: Normalize = (bn, t, l) => {
     const s = l < 0 ? stats?.input : stats?.hidden[l];
     const params = [s?.mean ?? bn.movingMean, s?.variance ?? bn.movingVar, bn.beta, bn.gamma];
-    return perModelBn(t, params, (x2, [mean, variance, beta, gamma]) => tf.batchNorm(x2, mean!, variance!, beta, gamma, eps));
+    const norm = <X extends tf.Tensor>(x: X, [mean, variance, beta, gamma]: tf.Tensor[]): X =>
+      tf.batchNorm(x, mean!, variance!, beta, gamma, eps) as X;
+    return perModelBn(t, params, norm, norm);
   };
   return lifted(mlp, x, (x3) => forward(mlp, x3, normalize, matMulModels));
 }

@@ -7,12 +7,13 @@ import { unstackRowsOf } from './row-slices.js';
  * w [in, out] is one model (lifted to K = 1 and back; the reshapes copy nothing). No op reduces over the
  * K axis, so a model that diverges (NaN/Inf) cannot leak into the others.
  *
- * The matMuls stay 2-D per model: on the wasm backend, matMul goes to XNNPACK only for transpose-free
- * 2-D calls (BatchMatMul with a batch dimension > 1 or a transpose flag takes a scalar loop ~10-15x
- * slower). Splits (row-slices.ts) and joins (tf.stack) are ONE engine dispatch each for all K models,
- * and at K = 1 they are free reshapes. Everything else is one kernel for all K models. The float
- * operations per model are the same whatever K is, in the same order, so a model's numbers do not depend
- * on its group (bit-identical on wasm; see loop.test.ts).
+ * The matMuls stay one per model: on the wasm backend, matMul goes to XNNPACK only for transpose-free
+ * calls with a batch dimension of 1 (BatchMatMul with a batch dimension > 1 or a transpose flag takes a
+ * scalar loop ~10-15x slower; a 2-D matMul is a batch of one inside the kernel, so at K = 1 the 3-D
+ * tensors go in as they are). For K > 1, splits (row-slices.ts) and joins (tf.stack) are ONE engine
+ * dispatch each for all K models. Everything else is one kernel for all K models. The float operations
+ * per model are the same whatever K is, in the same order, so a model's numbers do not depend on its
+ * group (bit-identical on wasm; see group.test.ts).
  */
 
 /** The backward pass of a custom op: the gradient of each input from dy and the saved tensors. */
@@ -38,19 +39,19 @@ export function joinModels(ts: tf.Tensor2D[]): tf.Tensor3D {
   return ts.length === 1 ? (tf.expandDims(ts[0]!, 0) as tf.Tensor3D) : (tf.stack(ts) as tf.Tensor3D);
 }
 
-/** K per-model 2-D matMuls a_k·b_k, joined. */
-function matMulEach(as: tf.Tensor2D[], bs: tf.Tensor2D[]): tf.Tensor3D {
-  return joinModels(as.map((a, k) => tf.matMul(a, bs[k]!)));
+/**
+ * a_k·b_k for each model without a custom gradient: [K, m, n] x [K, n, p] -> [K, m, p]. One batch-of-one
+ * matMul at K = 1 (what a 2-D matMul is inside the kernel), else K 2-D matMuls joined.
+ */
+export function matMulModels(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (a.shape[0] === 1) return tf.matMul(a, b);
+  const bs = modelsOf(b);
+  return joinModels(modelsOf(a).map((x, k) => tf.matMul(x, bs[k]!)));
 }
 
-/** x_k·W_k for each model without a custom gradient (inference): [K, B, in] x [K, in, out] -> [K, B, out]. */
-export function matMulModels(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
-  return matMulEach(modelsOf(x), modelsOf(w));
-}
-
-/** The K matrices of a stacked tensor transposed ([K, a, b] -> K x [b, a]): one transpose, one split. */
-function transposedEach(t: tf.Tensor3D): tf.Tensor2D[] {
-  return modelsOf(tf.transpose(t, [0, 2, 1]));
+/** Each model's matrix transposed: [K, a, b] -> [K, b, a]. */
+function transposedEach(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [0, 2, 1]);
 }
 
 /** A 3-D op applied to one model's 2-D operands (K = 1), with a 2-D result. */
@@ -64,11 +65,11 @@ const linear3 = custom(([x, w], save) => {
   const w3 = w as tf.Tensor3D;
   save([x3, w3]);
   return {
-    value: matMulEach(modelsOf(x3), modelsOf(w3)),
+    value: matMulModels(x3, w3),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D];
-      const dys = modelsOf(dy as tf.Tensor3D);
-      return [matMulEach(dys, transposedEach(ws)), matMulEach(transposedEach(xs), dys)]; // dx_k = dy_k·W_kᵀ, dW_k = x_kᵀ·dy_k
+      const d = dy as tf.Tensor3D;
+      return [matMulModels(d, transposedEach(ws)), matMulModels(transposedEach(xs), d)]; // dx_k = dy_k·W_kᵀ, dW_k = x_kᵀ·dy_k
     },
   };
 }) as (x: tf.Tensor3D, w: tf.Tensor3D) => tf.Tensor3D;
@@ -89,8 +90,8 @@ export function linearFromData<T extends tf.Tensor2D | tf.Tensor3D>(x: T, w: T):
   const op = custom(([wi], save) => {
     save([wi!]);
     return {
-      value: matMulEach(modelsOf(x3), modelsOf(wi as tf.Tensor3D)),
-      gradFunc: (dy: tf.Tensor) => [matMulEach(transposedEach(x3), modelsOf(dy as tf.Tensor3D))],
+      value: matMulModels(x3, wi as tf.Tensor3D),
+      gradFunc: (dy: tf.Tensor) => [matMulModels(transposedEach(x3), dy as tf.Tensor3D)],
     };
   });
   return op(w) as T;
