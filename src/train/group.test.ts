@@ -111,6 +111,18 @@ describe('trainGroup', () => {
     if (flags.includes('drift')) expect(data[0]!.trainPhases!.length).toBeGreaterThan(1);
   });
 
+  it('members with training sets of different sizes end at their own step (epochs); each equals its run alone', async () => {
+    const byEpochs = (seed: number, lr: number): RunSpec =>
+      expandPlan(parseExperiment(base.replace('steps: 60, evalEvery: 20', 'epochs: 3, evalEvery: 4'), 'vec.yaml', [`seeds=[${seed}]`, `train.learningRate=${lr}`])).runs[0]!;
+    const specs = [byEpochs(1, 0.05), byEpochs(2, 0.1), byEpochs(3, 0.02)];
+    const data = specs.map((s) => generateDataset(s.data, s.seed, s.resolved.shifts));
+    data[1] = { ...data[1]!, train: takeRows(data[1]!.train, Array.from({ length: 200 }, (_, r) => r)) }; // 6 steps per epoch, not 8
+    const group = await trainGroup(specs, data);
+    expect(group.map((r) => r.steps)).toEqual([24, 18, 24]);
+    for (const [i, s] of specs.entries()) expect(group[i]!.curve).toEqual((await trainRun(s, data[i]!)).curve);
+    expect(group[1]!.curve.at(-1)!.step).toBe(18);
+  });
+
   it('records a diverging member at the step it diverges alone; the others equal their solo runs', async () => {
     const deep = ['model.batchNorm=off', 'model.depth=6'];
     const specs = [
