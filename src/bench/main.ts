@@ -12,14 +12,11 @@ import { bnChoiceOf } from '../config/resolve.js';
 import { ModelSchema, ProbesSchema, type ModelConfig } from '../config/schema.js';
 import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
-import { buildMlp, disposeMlp } from '../model/mlp.js';
+import { buildMlp, buildMlps, disposeMlp } from '../model/mlp.js';
 import { selectBackend } from '../train/backend.js';
-import { disposeOptimizer, makeOptimizer } from '../train/optimizer.js';
+import { makeOptimizer } from '../train/optimizer.js';
 import { LayerProber } from '../train/probes.js';
 import { makeTrainStep } from '../train/step.js';
-import { buildStackedMlp, disposeStackedMlp } from '../model/stacked-mlp.js';
-import { makeStackedOptimizer } from '../train/stacked-optimizer.js';
-import { makeStackedTrainer } from '../train/stacked-step.js';
 import type { BackendChoice } from '../backends.js';
 import type { RunSpec } from '../types.js';
 
@@ -74,12 +71,19 @@ function data(rows: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
   return { x: tf.tensor2d(xs, [rows, FEATURES]), y: tf.tensor2d(oneHot(labels, CLASSES), [rows, CLASSES]) };
 }
 
+/** The same rows for each of K models: [K, rows, ...] (a single model: K = 1). */
+function forModels(t: tf.Tensor2D, k: number): tf.Tensor3D {
+  return tf.stack(Array.from({ length: k }, () => t)) as tf.Tensor3D;
+}
+
 async function benchOurs(c: Case, budget: number): Promise<{ rate: number; kernels: number }> {
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'), bnChoiceOf(config));
-  const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
+  const opt = makeOptimizer([{ optimizer: 'sgd', learningRate: 0.01, momentum: 0 }]);
   const step = makeTrainStep(mlp, opt);
-  const { x, y } = data(c.batch);
+  const d = data(c.batch);
+  const [x, y] = [forModels(d.x, 1), forModels(d.y, 1)];
+  tf.dispose([d.x, d.y]);
   const profile = await tf.profile(() => {
     step(x, y);
   });
@@ -88,7 +92,7 @@ async function benchOurs(c: Case, budget: number): Promise<{ rate: number; kerne
     await mlp.out.b.data(); // one sync per window
   }, budget);
   tf.dispose([x, y]);
-  disposeOptimizer(opt);
+  opt.dispose();
   disposeMlp(mlp);
   return { rate, kernels: profile.kernels.length };
 }
@@ -142,16 +146,21 @@ async function benchProbeOverhead(
   const every = 10;
   const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
   const mlp = buildMlp(config, FEATURES, CLASSES, Rng.derive(0, 'bench-init'), bnChoiceOf(config));
-  const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, momentum: 0 });
+  const opt = makeOptimizer([{ optimizer: 'sgd', learningRate: 0.01, momentum: 0 }]);
   const step = makeTrainStep(mlp, opt);
-  const { x, y } = data(c.batch);
-  const probeX = data(512).x;
+  const d = data(c.batch);
+  const [x, y] = [forModels(d.x, 1), forModels(d.y, 1)];
+  const probeData = data(512);
+  const probeX = forModels(probeData.x, 1);
+  tf.dispose([d.x, d.y, probeData.x, probeData.y]);
   const prober = new LayerProber(mlp, ProbesSchema.parse({ every, set }), 'bench', probeX, 0.01, c.batch);
   let t = 0;
   const timed = async (probe: boolean): Promise<number> => {
     const t0 = performance.now();
-    if (probe) await prober.probe(t, x, y, undefined, () => step(x, y, { step: t, capture: true })!);
-    else step(x, y); // wasm runs kernels eagerly: the step's work is done when it returns
+    if (probe) {
+      const pending = prober.begin(t, x, y, undefined);
+      await prober.finish(pending, step(x, y, { step: t, capture: true })!);
+    } else step(x, y); // wasm runs kernels eagerly: the step's work is done when it returns
     t++;
     return performance.now() - t0;
   };
@@ -164,7 +173,7 @@ async function benchProbeOverhead(
     probed.push(await timed(true));
   }
   tf.dispose([x, y, probeX]);
-  disposeOptimizer(opt);
+  opt.dispose();
   disposeMlp(mlp);
   const plainMs = median(plain);
   const probedMs = median(probed);
@@ -172,8 +181,8 @@ async function benchProbeOverhead(
 }
 
 /**
- * Seed-vectorized training (`run --vectorize K`): model steps/s of K models stepped one after another
- * with the normal step, against K models in one stacked step (K x its steps/s). Alternating windows of
+ * Seed-vectorized training (`run --vectorize K`): model steps/s of K single runs (K = 1 models) stepped
+ * one after another, against one group of K models in one step (K x its steps/s). Alternating windows of
  * each, medians, as the probe bench (a noisy shared machine drifts).
  */
 async function benchVectorized(
@@ -185,25 +194,27 @@ async function benchVectorized(
   const train = { optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0 };
   const seeds = Array.from({ length: k }, (_, i) => i);
   const mlps = seeds.map((i) => buildMlp(config, FEATURES, CLASSES, Rng.derive(i, 'init'), bnChoiceOf(config)));
-  const opts = seeds.map(() => makeOptimizer(train));
+  const opts = seeds.map(() => makeOptimizer([train]));
   const steps = mlps.map((m, i) => makeTrainStep(m, opts[i]!));
-  const stacked = buildStackedMlp(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')), seeds.map(() => bnChoiceOf(config)));
-  const stackedOpt = makeStackedOptimizer(seeds.map(() => train));
-  const trainer = makeStackedTrainer(stacked, stackedOpt);
-  const { x, y } = data(c.batch);
-  const x3 = tf.stack(seeds.map(() => x)) as tf.Tensor3D;
-  const y3 = tf.stack(seeds.map(() => y)) as tf.Tensor3D;
+  const group = buildMlps(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')), bnChoiceOf(config));
+  const groupOpt = makeOptimizer(seeds.map(() => train));
+  const groupStep = makeTrainStep(group, groupOpt);
+  const d = data(c.batch);
+  const [x, y] = [forModels(d.x, 1), forModels(d.y, 1)];
+  const x3 = forModels(d.x, k);
+  const y3 = forModels(d.y, k);
+  tf.dispose([d.x, d.y]);
   const separate = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i++) for (const step of steps) step(x, y);
     await mlps[0]!.out.b.data();
   };
   const vectorized = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) trainer.step(x3, y3);
-    await stacked.out.b.data();
+    for (let i = 0; i < n; i++) groupStep(x3, y3);
+    await group.out.b.data();
   };
   // Kernels launched by one model's step, and by one K-model step (reported per model-step).
   const kernelsSeparate = (await tf.profile(() => void steps[0]!(x, y))).kernels.length;
-  const kernelsVectorized = (await tf.profile(() => trainer.step(x3, y3))).kernels.length;
+  const kernelsVectorized = (await tf.profile(() => void groupStep(x3, y3))).kernels.length;
   // Window length: about budget/10 seconds of the separate steps.
   await separate(3);
   await vectorized(3);
@@ -226,10 +237,9 @@ async function benchVectorized(
     vec.push(await rate(vectorized));
   }
   tf.dispose([x, y, x3, y3]);
-  trainer.dispose();
-  stackedOpt.dispose();
-  disposeStackedMlp(stacked);
-  opts.forEach(disposeOptimizer);
+  groupOpt.dispose();
+  disposeMlp(group);
+  opts.forEach((o) => o.dispose());
   mlps.forEach(disposeMlp);
   return { separate: median(sep), vectorized: median(vec), kernelsSeparate, kernelsVectorized };
 }

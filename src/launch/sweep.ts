@@ -198,7 +198,7 @@ async function sweep(executor: Executor, s: SweepState, listener: SweepListener)
     previous !== undefined
       ? { ...previous, finishedAt: null, resumedAt: [...((previous.resumedAt as string[] | undefined) ?? []), new Date().toISOString()] }
       : {
-          ...(await buildManifest(plan, { backend, configPath: req.configPath, argv: req.argv, shard, workers: executor.workers, vectorize: s.vectorize })),
+          ...(await buildManifest(plan, { backend, configPath: req.configPath, argv: req.argv, shard, workers: executor.workers, vectorize: s.vectorize, groupSizes: s.groups.map((g) => g.length) })),
           shifts: shiftManifest(shiftLists, []),
           dataFiles: req.store.fileHashes(),
         };

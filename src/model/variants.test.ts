@@ -145,8 +145,8 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
       [0.5, 0.5, 0.5, 0.5, 0.5],
       [4, 3, 2, 1, 0],
     ];
-    const ghost = ghostBn(mlp.config, 2);
-    tf.tidy(() => ghost.updateMoving(bn, { mean: tf.tensor2d(stats) as unknown as tf.Tensor1D, variance: tf.tensor2d(vars) as unknown as tf.Tensor1D, chunks: 3 }));
+    const ghost = ghostBn([mlp.config], 2);
+    tf.tidy(() => ghost.updateMoving(bn, { mean: tf.tensor3d([stats]), variance: tf.tensor3d([vars]), chunks: 3 })); // [K = 1, chunks, W]
     const expMean = [0, 0, 0, 0, 0];
     const expVar = [1, 1, 1, 1, 1];
     for (let c = 0; c < 3; c++) {
@@ -157,9 +157,9 @@ describe.each(['cpu', 'wasm'] as const)('BN variants on %s', (backend) => {
     }
     expect(maxAbsDiff(bn.movingMean.dataSync(), expMean)).toBeLessThan(1e-6);
     expect(maxAbsDiff(bn.movingVar.dataSync(), expVar)).toBeLessThan(1e-6);
-    const renorm = bnVariantOf(mlp.config, bnChoiceOf({ ...mlp.config, batchRenorm: true }));
+    const renorm = bnVariantOf([mlp.config], bnChoiceOf({ ...mlp.config, batchRenorm: true }));
     expect(renorm.name).toBe('renorm');
-    tf.tidy(() => renorm.updateMoving(bn, { mean: tf.tensor1d(stats[0]!), variance: tf.tensor1d(vars[0]!) }));
+    tf.tidy(() => renorm.updateMoving(bn, { mean: tf.tensor3d([[stats[0]!]]), variance: tf.tensor3d([[vars[0]!]]) }));
     const sigma = expVar.map((v, j) => 0.9 * Math.sqrt(v + 1e-3) + 0.1 * Math.sqrt(vars[0]![j]! + 1e-3));
     expect(maxAbsDiff(bn.movingVar.dataSync(), sigma.map((s) => s * s - 1e-3))).toBeLessThan(1e-5);
     disposeMlp(mlp);

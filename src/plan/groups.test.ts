@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../types.js';
 import { expandPlan } from './expand.js';
 import { parseExperiment } from '../config/load.js';
-import { AUTO_VECTORIZE_MAX, autoVectorize, groupRuns, vectorGroupKey, vectorIneligibility } from './groups.js';
+import { AUTO_VECTORIZE_MAX, autoVectorize, groupRuns, vectorGroupKey } from './groups.js';
 
 const yaml = `
 name: groups
@@ -35,18 +35,22 @@ describe('vectorGroupKey', () => {
   });
 
   it.each([
-    ['probes', ['probes.every=5'], 'layer probes'],
-    ['eval modes', ['eval.modes=[moving, population]'], 'eval'],
-    ['noisy BN', ['model.noisyBN=true'], 'noisy BN'],
-    ['batch renorm', ['sweep.model.batchNorm=[before]', 'model.batchRenorm=true'], 'renorm'],
-    ['ghost BN', ['sweep.model.batchNorm=[before]', 'model.ghostBatchSize=8'], 'ghost'],
-    ['input BN', ['model.inputBatchNorm=true'], 'input BN'],
-    ['drift', ['data.drift={to: {kind: mean, amount: 1}}'], 'drift'],
-    ['subpopulation', ['data.shift={kind: subpopulation}'], 'subpopulation'],
-  ])('%s: ineligible', (_, overrides, why) => {
-    const [r] = runs(overrides);
-    expect(vectorIneligibility(r!)).toContain(why);
-    expect(vectorGroupKey(r!)).toBeUndefined();
+    ['probes', ['probes.every=5']],
+    ['eval modes', ['eval.modes=[moving, population]']],
+    ['noisy BN', ['model.noisyBN=true']],
+    ['batch renorm', ['sweep.model.batchNorm=[before]', 'model.batchRenorm=true']],
+    ['ghost BN', ['sweep.model.batchNorm=[before]', 'model.ghostBatchSize=8']],
+    ['input BN', ['model.inputBatchNorm=true']],
+    ['drift', ['data.drift={to: {kind: mean, amount: 1}}']],
+    ['subpopulation', ['data.shift={kind: subpopulation}']],
+  ])('%s: grouped with runs of the same feature, apart from runs without it', (_, overrides) => {
+    const [plain] = runs();
+    const [a, b] = runs(overrides);
+    expect(vectorGroupKey(a!)).toBe(vectorGroupKey({ ...b!, seed: 99, train: { ...b!.train, learningRate: 7 } }));
+    const what = overrides.join(' ');
+    // Probes and eval modes are measured per model: they never split a group.
+    if (/probes|eval/.test(what)) expect(vectorGroupKey(a!)).toBe(vectorGroupKey(plain!));
+    else expect(vectorGroupKey(a!)).not.toBe(vectorGroupKey(plain!));
   });
 });
 
@@ -66,10 +70,10 @@ describe('groupRuns', () => {
     expect(groupRuns(all, 4)).toEqual(groups);
   });
 
-  it('keeps ineligible runs alone and k = 1 gives one group per run', () => {
-    const mixed = [...runs(), ...runs(['probes.every=5']).slice(0, 2)];
+  it('keeps runs of another shape apart and k = 1 gives one group per run', () => {
+    const mixed = [...runs(), ...runs(['model.width=16']).slice(0, 2)];
     const groups = groupRuns(mixed, 8);
-    expect(groups.filter((g) => g.some((r) => r.probes))).toEqual([[mixed[12]], [mixed[13]]]);
+    expect(groups.filter((g) => g.some((r) => r.model.width === 16))).toEqual([[mixed[12], mixed[13]]]);
     expect(groupRuns(mixed, 1)).toEqual(mixed.map((r) => [r]));
     expect(() => groupRuns(mixed, 0)).toThrow('positive integer');
   });
@@ -83,7 +87,7 @@ describe('autoVectorize', () => {
     const four = autoVectorize(all, 4);
     expect(groupRuns(all, four).length).toBeGreaterThanOrEqual(4);
     expect(groupRuns(all, four + 1).length).toBeLessThan(4);
-    expect(autoVectorize(runs(['probes.every=5']), 1)).toBe(1); // probed runs train alone
+    expect(autoVectorize([all[0]!, runs(['model.width=16'])[0]!], 1)).toBe(1); // no two runs of one shape
     expect(autoVectorize(all.slice(0, 1), 2)).toBe(1);
   });
 });

@@ -2,38 +2,24 @@ import type { RunSpec } from '../types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 
 /*
- * `bn-exp run --vectorize K` (default auto): which runs may train as one batch of K models (train/vectorized.ts).
- * Runs share a step when they agree on everything that sets tensor shapes or control flow and differ
- * only in values that live inside tensors or JS-side streams: the seed (data, init, batch order,
- * dropout), learning rate, momentum, BN momentum, init kind and scale, dropout rate, batch order kind,
- * divergence factor and targets. Pure: no tfjs.
+ * `bn-exp run --vectorize K` (default auto): which runs may train as one group of K models (train/loop.ts;
+ * a single run is a group of one). Runs share a step when they agree on everything that sets tensor
+ * shapes or the step's control flow, and differ only in values that live inside tensors or JS-side
+ * streams: the seed (data, init, batch order, dropout, noise), learning rate, momentum, BN momentum, init
+ * kind and scale, dropout rate, batch order kind, noisy-BN amounts, divergence factor and targets, and
+ * what each run measures (probes, eval modes: per model). Every feature may be grouped: a subpopulation
+ * shift's seed-dependent training size gives each model its own epoch length. Pure: no tfjs.
  */
-
-/** Why a run always trains on its own (undefined when it can share a vectorized step). */
-export function vectorIneligibility(spec: RunSpec): string | undefined {
-  const { model, data, resolved } = spec;
-  if (spec.probes) return 'layer probes';
-  if (spec.eval) return 'extra inference modes (eval)';
-  if (resolved.noisy !== undefined) return 'noisy BN';
-  if (resolved.bn.kind === 'renorm') return 'batch renorm';
-  if (resolved.bn.kind === 'ghost') return 'ghost BN';
-  if (model.inputBatchNorm) return 'input BN';
-  if (data.drift) return 'drifting training data';
-  // A subpopulation shift cuts the training set by a quantile of the run's own data: its size can
-  // differ between seeds, and the K models must step through equally long epochs.
-  if (resolved.shifts.some((s) => s.shift.kind === 'subpopulation')) return 'subpopulation shift (seed-dependent training size)';
-  return undefined;
-}
 
 /**
- * The key runs must share to train together, or undefined when the run is ineligible. It holds the data
- * config (all of it but the seed: it sets the shapes of every split), the model's shape and the BN
- * variant (depth, width, activation, BN placement and epsilon, γ/β on/off, what is trained) and the
- * training loop (optimizer kind, batch size, steps or epochs, evaluation cadence and train-eval size).
+ * The key runs must share to train together. It holds the data config (all of it but the seed: it sets
+ * the inputs' shape, drift phases and shifts), the model's shape and BN variant (depth, width, activation,
+ * BN placement and epsilon, input BN, γ/β on/off, what is trained, the resolved variant with its settings,
+ * noisy BN on/off) and the training loop (optimizer kind, batch size, steps or epochs, evaluation cadence
+ * and train-eval size).
  */
-export function vectorGroupKey(spec: RunSpec): string | undefined {
-  if (vectorIneligibility(spec) !== undefined) return undefined;
-  const { data, model, train } = spec;
+export function vectorGroupKey(spec: RunSpec): string {
+  const { data, model, train, resolved } = spec;
   const { seed: _dataSeed, ...dataShape } = data;
   return canonicalJson({
     data: dataShape,
@@ -45,7 +31,10 @@ export function vectorGroupKey(spec: RunSpec): string | undefined {
       bnEpsilon: model.bnEpsilon,
       bnCenter: model.bnCenter,
       bnScale: model.bnScale,
+      inputBatchNorm: model.inputBatchNorm,
       trainOnly: model.trainOnly,
+      bn: resolved.bn,
+      noisy: resolved.noisy !== undefined,
     },
     train: {
       optimizer: train.optimizer,
@@ -59,20 +48,20 @@ export function vectorGroupKey(spec: RunSpec): string | undefined {
 }
 
 /**
- * Splits runs (in plan order) into groups of at most `k` runs with the same key; ineligible runs are
- * groups of one. A group is closed when it is full; groups are listed in the order of their first run,
- * so the result depends only on the input order. k = 1 gives one group per run.
+ * Splits runs (in plan order) into groups of at most `k` runs with the same key. A group is closed when
+ * it is full; groups are listed in the order of their first run, so the result depends only on the input
+ * order. k = 1 gives one group per run.
  */
 export function groupRuns(specs: RunSpec[], k: number): RunSpec[][] {
   if (!Number.isInteger(k) || k < 1) throw new Error(`groupRuns: k must be a positive integer, got ${k}`);
   const groups: RunSpec[][] = [];
   const open = new Map<string, RunSpec[]>();
   for (const spec of specs) {
-    const key = k > 1 ? vectorGroupKey(spec) : undefined;
-    if (key === undefined) {
+    if (k === 1) {
       groups.push([spec]);
       continue;
     }
+    const key = vectorGroupKey(spec);
     let group = open.get(key);
     if (!group) {
       group = [];

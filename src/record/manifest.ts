@@ -34,7 +34,7 @@ async function gitRevision(): Promise<string | null> {
  */
 export async function buildManifest(
   plan: Plan,
-  ctx: { backend: string; configPath: string; argv: string[]; shard?: Shard; workers?: number; vectorize?: number },
+  ctx: { backend: string; configPath: string; argv: string[]; shard?: Shard; workers?: number; vectorize?: number; groupSizes?: number[] },
 ): Promise<Record<string, unknown>> {
   return {
     name: plan.config.name,
@@ -56,7 +56,8 @@ export async function buildManifest(
     },
     backend: ctx.backend,
     workers: ctx.workers ?? 1,
-    vectorize: ctx.vectorize ?? 1, // runs per vectorized step (run --vectorize)
+    vectorize: ctx.vectorize ?? 1, // the largest group allowed (run --vectorize, auto resolved)
+    groupSizes: ctx.groupSizes ?? [], // the K of each group of runs trained as one batch of models (groups in plan order of their first run)
     platform: { os: `${os.type()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, host: os.hostname() },
     gitRevision: await gitRevision(),
     startedAt: new Date().toISOString(),

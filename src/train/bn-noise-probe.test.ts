@@ -39,8 +39,8 @@ function initialLayers(s: RunSpec): Layer[] {
   const mlp = buildMlp(s.model, s.data.kind === 'synthetic' ? s.data.features : 0, 2, Rng.derive(s.seed, 'init'), s.resolved.bn);
   const layers = mlp.hidden.map((l) => ({
     w: Float64Array.from(l.w.dataSync()),
-    fanIn: l.w.shape[0],
-    width: l.w.shape[1],
+    fanIn: l.w.shape[1], // [K = 1, in, out]
+    width: l.w.shape[2],
     gamma: Float64Array.from(l.bn!.gamma.dataSync()),
     beta: Float64Array.from(l.bn!.beta.dataSync()),
   }));

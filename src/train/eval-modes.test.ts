@@ -19,11 +19,11 @@ function model(overrides: Record<string, unknown>, features: number, classes: nu
   const rng = Rng.derive(seed, 'bn-params');
   for (const bn of [mlp.inputBn, ...mlp.hidden.map((l) => l.bn)]) {
     if (!bn) continue;
-    const k = bn.gamma.shape[0];
-    bn.gamma.assign(tf.tensor1d(randn(rng, k, 1, 0.3)));
-    bn.beta.assign(tf.tensor1d(randn(rng, k, 0, 0.5)));
-    bn.movingMean.assign(tf.tensor1d(randn(rng, k)));
-    bn.movingVar.assign(tf.tensor1d(randn(rng, k, 2, 0.5).map(Math.abs)));
+    const k = bn.gamma.shape[2]; // [K = 1, 1, units]
+    bn.gamma.assign(tf.tensor3d(randn(rng, k, 1, 0.3), [1, 1, k]));
+    bn.beta.assign(tf.tensor3d(randn(rng, k, 0, 0.5), [1, 1, k]));
+    bn.movingMean.assign(tf.tensor3d(randn(rng, k), [1, 1, k]));
+    bn.movingVar.assign(tf.tensor3d(randn(rng, k, 2, 0.5).map(Math.abs), [1, 1, k]));
   }
   return mlp;
 }
@@ -92,7 +92,7 @@ describe('inference modes', () => {
     let h = Float64Array.from(xs);
     let fanIn = f;
     mlp.hidden.forEach((layer, l) => {
-      const k = layer.w.shape[1];
+      const k = layer.w.shape[2];
       const z = matMul(h, layer.w.dataSync(), rows, fanIn, k);
       const ref = algorithm2(z, rows, k, m);
       const got = stats.hidden[l]!;

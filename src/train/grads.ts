@@ -31,14 +31,14 @@ export function paramGroups(mlp: Mlp): ParamGroup[] {
 }
 
 /**
- * Loss and gradients on one batch in training mode (batch statistics, the given dropout masks and noise,
+ * Loss (summed over the K models) and gradients on each model's batch ([K, B, ...]) in training mode (batch statistics, the given dropout masks and noise,
  * BN schedules at `step`), without touching BN's moving averages: the gradient a training step would use.
  */
 export function lossAndGrads(
   mlp: Mlp,
-  x: tf.Tensor2D,
-  onehot: tf.Tensor2D,
-  masks?: (tf.Tensor2D | undefined)[],
+  x: tf.Tensor3D,
+  onehot: tf.Tensor3D,
+  masks?: (tf.Tensor3D | undefined)[],
   vars: tf.Variable[] = trainableVariables(mlp),
   onMoments?: TrainForwardHooks['onMoments'],
   noise?: TrainForwardHooks['noise'],

@@ -15,7 +15,7 @@ describe('identity report', () => {
   it('BN(z) = z at every BN layer; one output for every input with batches of one, not with moving statistics', async () => {
     const rng = Rng.derive(9, 'identity');
     const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'after', inputBatchNorm: true }), 5, 3, rng, { kind: 'standard' });
-    for (const l of mlp.hidden) l.bn!.beta.assign(tf.tensor1d(rng.fillNormal(new Float32Array(8)))); // not all-zero logits
+    for (const l of mlp.hidden) l.bn!.beta.assign(tf.tensor3d(rng.fillNormal(new Float32Array(8)), [1, 1, 8])); // not all-zero logits
     const n = 64;
     const y = Int32Array.from({ length: n }, () => rng.int(3));
     const set = { name: 'test', n, x: tf.tensor2d(rng.fillNormal(new Float32Array(n * 5), 1, 2), [n, 5]), y: tf.tensor1d(y, 'int32'), onehot: tf.tensor2d(oneHot(y, 3), [n, 3]) };

@@ -35,7 +35,7 @@ export async function identityReport(mlp: Mlp, set: EvalSet, step = 0): Promise<
       step,
       wholeBatch: true,
       onBnInput: (l, z) => {
-        inputs.push(z);
+        inputs.push(tf.squeeze<tf.Tensor2D>(z, [0])); // the model's [rows, units]
         names.push(`hidden ${l + 1}`);
       },
     });

@@ -29,7 +29,7 @@ const SATURATION: Partial<Record<Mlp['config']['activation'], number>> = { sigmo
  * and disposes what it was given. A variable is cloned when added (the clone shares its data, no copy),
  * so the value read is the one at that moment and the variable itself is never disposed.
  */
-class Pull {
+export class Pull {
   private readonly items: [string, tf.Tensor][] = [];
   add(name: string, t: tf.Tensor): void {
     this.items.push([name, tf.keep(t instanceof tf.Variable ? tf.clone(t) : t)]);
@@ -44,6 +44,28 @@ class Pull {
     });
     return out;
   }
+}
+
+/** Model rows as columns: [1, rows, units] -> [1, units, rows]. */
+function transposed(a: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(a, [0, 2, 1]);
+}
+
+/** What a probe keeps between the state before the step (`begin`) and after it (`finish`). */
+export interface PendingProbe {
+  step: number;
+  x: tf.Tensor3D;
+  y: tf.Tensor3D;
+  masks: (tf.Tensor3D | undefined)[] | undefined;
+  noise: (LayerNoise | undefined)[] | undefined;
+  vars: tf.Variable[];
+  ics: boolean;
+  landscape: boolean;
+  pull: Pull;
+  old: tf.Tensor[];
+  movingVars: tf.Variable[];
+  renorm: boolean;
+  movingOld: tf.Tensor[];
 }
 
 function norm(t: tf.Tensor): tf.Scalar {
@@ -67,12 +89,16 @@ export class LayerProber {
   private readonly ics: { rel: number; cos: number }[] = [];
   private readonly noise: number[] = [];
 
-  /** `probeX` is the fixed probe set (unused with `set: batch`, which probes the step's own batch). */
+  /**
+   * `mlp` is the run's model alone (K = 1; refreshed by the caller when it is a copy of one model of a
+   * group); `probeX` is the fixed probe set [1, n, features] (unused with `set: batch`, which probes the
+   * step's own batch).
+   */
   constructor(
     private readonly mlp: Mlp,
     private readonly cfg: ProbesConfig,
     private readonly runId: string,
-    private readonly probeX: tf.Tensor2D | undefined,
+    private readonly probeX: tf.Tensor3D | undefined,
     private readonly learningRate: number,
     private readonly batchSize: number,
     /** Noisy-BN noise for the probe-set pass, from a stream of its own (noisy-BN runs only). */
@@ -88,19 +114,20 @@ export class LayerProber {
   }
 
   /**
-   * Probes the state after `step` steps around the real training step `takeStep` on batch (x, y, masks):
-   * the distribution on the probe set before the step, then the step's own gradients and moments,
-   * update ratios, gradient ICS and landscape after it, pulled to JS with one sync. `noise` is the
-   * step's noisy-BN noise (reused by the ICS and landscape passes, as the masks are).
+   * Probes the state after `step` steps around the real training step on batch (x, y, masks) of this
+   * run's model (each [1, B, ...]): `begin` measures the distribution on the probe set before the step
+   * (call it with the model at W_t), `finish` the step's own gradients and moments, update ratios,
+   * gradient ICS and landscape after it (the model at W_{t+1}), pulled to JS with one sync. `noise` is
+   * the step's noisy-BN noise (reused by the ICS and landscape passes, as the masks are). The model's
+   * group takes the step in between, for all its models at once.
    */
-  async probe(
+  begin(
     step: number,
-    x: tf.Tensor2D,
-    y: tf.Tensor2D,
-    masks: (tf.Tensor2D | undefined)[] | undefined,
-    takeStep: () => StepCapture,
+    x: tf.Tensor3D,
+    y: tf.Tensor3D,
+    masks: (tf.Tensor3D | undefined)[] | undefined,
     noise?: (LayerNoise | undefined)[],
-  ): Promise<void> {
+  ): PendingProbe {
     const { cfg, mlp, groups } = this;
     const vars = groups.flatMap((g) => g.vars);
     const ics = cfg.icsEvery > 0 && step % cfg.icsEvery === 0;
@@ -131,11 +158,11 @@ export class LayerProber {
       tf.tidy(() => {
         const logits = forwardTrain(mlp, probeX, {
           step,
-          ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[0]) } : {}),
+          ...(this.probeNoise ? { noise: this.probeNoise(probeX.shape[1]) } : {}),
           wholeBatch: true, // the probe set is one batch, also with ghost BN
-          onPreActivation: (l, a) => pull.add(`pre${l + 1}`, tf.transpose(a)), // [units, rows]: columns contiguous
+          onPreActivation: (l, a) => pull.add(`pre${l + 1}`, transposed(a)), // [units, rows]: columns contiguous
         });
-        pull.add(`pre${groups.length}`, tf.transpose(logits));
+        pull.add(`pre${groups.length}`, transposed(logits));
       });
     }
     const noiseRows = this.noiseRows();
@@ -143,7 +170,7 @@ export class LayerProber {
       // BN noise in the training network's view: each chunk of m probe rows normalized with its own
       // statistics at every BN layer, so a deeper layer's input carries the upstream layers' noise.
       tf.tidy(() => {
-        const xs = noiseRows === probeX.shape[0] ? probeX : tf.slice(probeX, 0, noiseRows);
+        const xs = noiseRows === probeX.shape[1] ? probeX : tf.slice(probeX, [0, 0, 0], [1, noiseRows, -1]);
         forwardTrain(mlp, xs, {
           step,
           ...(this.probeNoise ? { noise: this.probeNoise(noiseRows) } : {}),
@@ -152,13 +179,18 @@ export class LayerProber {
         });
       });
     }
+    return { step, x, y, masks, noise, vars, ics, landscape, pull, old, movingVars, renorm, movingOld };
+  }
 
-    const cap = takeStep();
+  /** The second half of a probe (see begin): `cap` is this run's capture of the step just taken. */
+  async finish(pending: PendingProbe, cap: StepCapture): Promise<void> {
+    const { cfg, mlp, groups } = this;
+    const { step, x, y, masks, noise, vars, ics, landscape, pull, old, movingVars, renorm, movingOld } = pending;
     const next = ics || landscape ? snapshot(vars) : []; // W_{t+1}
     // Batch Renorm reads the moving statistics: the ICS and landscape passes see the step's (W_t's).
     const movingNext = renorm ? snapshot(movingVars) : [];
     if (renorm) restore(movingVars, movingOld);
-    if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, tf.transpose(a)));
+    if (cfg.distribution && cfg.set === 'batch') cap.preActivations.forEach((a, i) => pull.add(`pre${i + 1}`, transposed(a)));
     if (cfg.training) {
       for (const grp of groups) {
         pull.add(`w_new${grp.layer}`, grp.w);
@@ -230,7 +262,7 @@ export class LayerProber {
 
   /** Rows of the probed activations: the probe set, or the training batch with `set: batch`. */
   private probeRows(): number {
-    return this.cfg.set === 'batch' || !this.probeX ? this.batchSize : this.probeX.shape[0];
+    return this.cfg.set === 'batch' || !this.probeX ? this.batchSize : this.probeX.shape[1];
   }
 
   private etas(): number[] {
@@ -243,7 +275,7 @@ export class LayerProber {
    */
   private noiseRows(): number {
     if (this.cfg.set === 'batch' || !this.probeX || !this.mlp.hidden.some((l) => l.bn)) return 0;
-    const chunks = Math.floor(this.probeX.shape[0] / this.batchSize);
+    const chunks = Math.floor(this.probeX.shape[1] / this.batchSize);
     return chunks >= 2 ? chunks * this.batchSize : 0;
   }
 

@@ -1,8 +1,7 @@
 import type { MeasuredShift } from '../data/assemble.js';
 import { DataStore, sharedDataKey, type SharedData } from '../data/load.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec } from '../types.js';
-import { trainRun } from './loop.js';
-import { datasetMismatch, trainGroup } from './vectorized.js';
+import { datasetMismatch, trainGroup, trainRun } from './loop.js';
 
 /**
  * A run's data: the store itself (in this thread) or its shared tables (a task for a pool worker). A

@@ -11,7 +11,7 @@ import { buildMlp, disposeMlp, forwardInfer, forwardTrain } from '../model/mlp.j
 import type { Dataset, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
 import { trainRun } from './loop.js';
-import { disposeOptimizer, makeOptimizer } from './optimizer.js';
+import { makeOptimizer } from './optimizer.js';
 import { makeTrainStep } from './step.js';
 
 function spec(model: string, extra = '', overrides: string[] = []): RunSpec {
@@ -68,7 +68,7 @@ describe('BN variants in training runs', () => {
     const mlp = buildMlp(ModelSchema.parse({ depth: 1, width: 50, batchNorm: 'before' }), 4, 2, Rng.derive(1, 'init'), { kind: 'standard' });
     const cfg = NoisySchema.parse({});
     const rng = Rng.derive(1, 'noise');
-    const steps = [0, 1].map(() => drawNoise([50], 40, cfg, rng)[0]!);
+    const steps = [0, 1].map(() => drawNoise([50], 40, [cfg], [rng])[0]!);
     const means = steps.map((z) => {
       const shift = z.shift.dataSync();
       const scale = z.scale.dataSync();
@@ -100,18 +100,18 @@ describe('BN variants in training runs', () => {
     const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before', trainOnly }), 4, 3, Rng.derive(3, 'init'), { kind: 'standard' });
     const w0 = mlp.hidden.map((l) => Array.from(l.w.dataSync()));
     const out0 = Array.from(mlp.out.w.dataSync());
-    const opt = makeOptimizer({ optimizer: 'sgd', learningRate: 0.1, momentum: 0 });
+    const opt = makeOptimizer([{ optimizer: 'sgd', learningRate: 0.1, momentum: 0 }]);
     const step = makeTrainStep(mlp, opt);
     const rng = Rng.derive(3, 'data');
-    const x = tf.tensor2d(rng.fillNormal(new Float32Array(16 * 4)), [16, 4]);
-    const y = tf.tensor2d(oneHot(Int32Array.from({ length: 16 }, () => rng.int(3)), 3), [16, 3]);
+    const x = tf.tensor3d(rng.fillNormal(new Float32Array(16 * 4)), [1, 16, 4]);
+    const y = tf.tensor3d(oneHot(Int32Array.from({ length: 16 }, () => rng.int(3)), 3), [1, 16, 3]);
     for (let i = 0; i < 3; i++) step(x, y);
     expect(mlp.hidden.map((l) => Array.from(l.w.dataSync()))).toEqual(w0);
     const outMoved = Array.from(mlp.out.w.dataSync()).some((v, i) => v !== out0[i]);
     expect(outMoved).toBe(output);
     expect(Array.from(mlp.hidden[0]!.bn!.gamma.dataSync()).some((g) => g !== 1)).toBe(true);
     tf.dispose([x, y]);
-    disposeOptimizer(opt);
+    opt.dispose();
     disposeMlp(mlp);
   });
 

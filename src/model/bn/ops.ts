@@ -3,103 +3,124 @@ import { custom, type BatchMoments } from '../ops.js';
 import type { BnParams } from './variant.js';
 
 /*
- * The BN kernels the variants share: training-mode BN over the whole batch and per chunk of rows, both
- * with closed-form backward passes, and the tfjs/Keras moving-average updates.
+ * The BN kernels the variants share: training-mode BN over each model's batch and per chunk of rows, both
+ * with closed-form backward passes, and the tfjs/Keras moving-average updates. K-first: x [K, B, W] with
+ * γ, β [K, 1, W]; a 2-D x [B, W] with 1-D γ, β is one model (the same float operations).
  */
 
+/** The rows axis of x (axis 1 of [K, B, W], axis 0 of [B, W]) and whether reductions keep their axis. */
+function rowsAxis(x: tf.Tensor): { axis: number; keep: boolean } {
+  return { axis: x.rank - 2, keep: x.rank > 2 };
+}
+
 /**
- * BN in training mode over axis 0 with the closed-form backward of Ioffe & Szegedy Sec. 3:
+ * BN in training mode over each model's rows with the closed-form backward of Ioffe & Szegedy Sec. 3:
  * dx = γ/(m·sqrt(σ²+ε)) · (m·dy − Σdy − x̂·Σ(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
  * The batch moments are kept (tf.keep) and handed to `onMoments` for the moving-average update;
  * the caller disposes them.
  */
-export function batchNormTrain(
-  x: tf.Tensor2D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
+export function batchNormTrain<T extends tf.Tensor2D | tf.Tensor3D>(
+  x: T,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
   epsilon: number,
   onMoments?: (m: BatchMoments) => void,
-): tf.Tensor2D {
+): T {
+  const { axis, keep } = rowsAxis(x);
   const op = custom(([xi, g, b], save) => {
-    const m = xi!.shape[0] as number;
-    const { mean, variance } = tf.moments(xi!, 0);
+    const m = xi!.shape[axis] as number;
+    const { mean, variance } = tf.moments(xi!, axis, keep);
     const invStd = tf.rsqrt(tf.add(variance, epsilon));
     const xhat = tf.mul(tf.sub(xi!, mean), invStd);
     save([xhat, invStd, g!]);
-    if (onMoments) onMoments({ mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+    if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
     return {
       value: tf.add(tf.mul(xhat, g!), b!),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, is, gm] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-        const dBeta = tf.sum(dy, 0);
-        const dGamma = tf.sum(tf.mul(dy, xh), 0);
-        const dx = tf.mul(
-          tf.mul(gm, is),
-          tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dGamma, m)))),
-        );
+        const [xh, is, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const dBeta = tf.sum(dy, axis, keep);
+        const dGamma = tf.sum(tf.mul(dy, xh), axis, keep);
+        const dx = tf.mul(tf.mul(gm, is), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dGamma, m)))));
         return [dx, dGamma, dBeta];
       },
     };
   });
-  return op(x, gamma, beta) as tf.Tensor2D;
+  return op(x, gamma, beta) as T;
 }
 
 /**
- * Ghost BN (Hoffer et al. 2017): BN in training mode over each chunk of `group` consecutive rows, with
- * the closed-form backward of batchNormTrain applied per chunk (x viewed as [chunks, group, k]).
- * Rows must be a multiple of `group`. `onMoments` gets [chunks, k] moments with `chunks` set (kept; the
- * caller disposes).
+ * Ghost BN (Hoffer et al. 2017): BN in training mode over each chunk of `group` consecutive rows of each
+ * model, with the closed-form backward of batchNormTrain applied per chunk (x viewed as
+ * [K, chunks, group, W]). Rows must be a multiple of `group`. `onMoments` gets [K, chunks, W] moments
+ * ([chunks, W] for a 2-D x) with `chunks` set (kept; the caller disposes).
  */
-export function batchNormGhost(
-  x: tf.Tensor2D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
+export function batchNormGhost<T extends tf.Tensor2D | tf.Tensor3D>(
+  x: T,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
   epsilon: number,
   group: number,
   onMoments?: (m: BatchMoments) => void,
-): tf.Tensor2D {
-  const [rows, k] = x.shape;
+): T {
+  const lead = x.shape.slice(0, -2); // [K], or [] for one model
+  const [rows, k] = x.shape.slice(-2) as [number, number];
   if (rows % group !== 0) throw new Error(`ghost BN: ${rows} rows is not a multiple of ghostBatchSize ${group}`);
   const chunks = rows / group;
+  const axis = lead.length + 1; // the rows inside a chunk
   const op = custom(([xi, g, b], save) => {
-    const x3 = tf.reshape(xi!, [chunks, group, k]);
-    const { mean, variance } = tf.moments(x3, 1, true); // [chunks, 1, k]
+    const x4 = tf.reshape(xi!, [...lead, chunks, group, k]);
+    const { mean, variance } = tf.moments(x4, axis, true); // [..., chunks, 1, k]
     const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    const xhat = tf.mul(tf.sub(x3, mean), invStd);
+    const xhat = tf.mul(tf.sub(x4, mean), invStd);
     save([xhat, invStd, g!]);
     if (onMoments) {
       onMoments({
-        mean: tf.keep(tf.reshape(mean, [chunks, k])) as unknown as tf.Tensor1D,
-        variance: tf.keep(tf.reshape(variance, [chunks, k])) as unknown as tf.Tensor1D,
+        mean: tf.keep(tf.reshape(mean, [...lead, chunks, k])),
+        variance: tf.keep(tf.reshape(variance, [...lead, chunks, k])),
         chunks,
       });
     }
+    // γ, β broadcast over the chunks: [K, 1, W] -> [K, 1, 1, W] (1-D ones broadcast as they are).
+    const perChunk = (p: tf.Tensor): tf.Tensor => (p.rank > 1 ? tf.expandDims(p, 1) : p);
     return {
-      value: tf.reshape(tf.add(tf.mul(xhat, g!), b!), [rows, k]),
+      value: tf.reshape(tf.add(tf.mul(xhat, perChunk(g!)), perChunk(b!)), x.shape),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, is, gm] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor1D];
-        const d3 = tf.reshape(dy, [chunks, group, k]);
-        const dyx = tf.mul(d3, xh);
-        const perChunk = tf.add(tf.div(tf.sum(d3, 1, true), group), tf.mul(xh, tf.div(tf.sum(dyx, 1, true), group)));
-        const dx = tf.reshape(tf.mul(tf.mul(gm, is), tf.sub(d3, perChunk)), [rows, k]);
-        return [dx, tf.sum(dyx, [0, 1]), tf.sum(d3, [0, 1])];
+        const [xh, is, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const d4 = tf.reshape(dy, [...lead, chunks, group, k]);
+        const dyx = tf.mul(d4, xh);
+        const inChunk = tf.add(tf.div(tf.sum(d4, axis, true), group), tf.mul(xh, tf.div(tf.sum(dyx, axis, true), group)));
+        const dx = tf.reshape(tf.mul(tf.mul(perChunk(gm), is), tf.sub(d4, inChunk)), x.shape);
+        const total = (t: tf.Tensor): tf.Tensor => tf.reshape(tf.sum(t, [axis - 1, axis]), gm.shape); // over chunks and rows
+        return [dx, total(dyx), total(d4)];
       },
     };
   });
-  return op(x, gamma, beta) as tf.Tensor2D;
+  return op(x, gamma, beta) as T;
+}
+
+/**
+ * Per-model values as a multiplier: the number itself when the K models share it (the common case, and
+ * always at K = 1), else a [K, 1, 1] tensor that broadcasts over each model's slice.
+ */
+export function perModel(values: number[]): number | tf.Tensor3D {
+  const first = values[0]!;
+  return values.every((v) => v === first) ? first : tf.tensor3d(values, [values.length, 1, 1]);
 }
 
 /** moving <- momentum·moving + (1 − momentum)·batch for the mean: every variant's mean update. */
-export function updateMovingMean(bn: BnParams, m: BatchMoments, momentum: number): void {
-  bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, momentum), tf.mul(m.mean, 1 - momentum)));
+export function updateMovingMean(bn: BnParams, m: BatchMoments, momenta: number[]): void {
+  const mom = perModel(momenta);
+  const oneMinus = perModel(momenta.map((v) => 1 - v)); // 1 − momentum in JS (float64), then float32
+  bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, mom), tf.mul(m.mean, oneMinus)));
 }
 
 /**
  * The tfjs/Keras moving statistics, moving <- momentum·moving + (1 − momentum)·batch, with the biased
- * batch variance. Call inside a tidy.
+ * batch variance; `momenta` per model. Call inside a tidy.
  */
-export function updateMovingStandard(bn: BnParams, m: BatchMoments, momentum: number): void {
-  updateMovingMean(bn, m, momentum);
-  bn.movingVar.assign(tf.add(tf.mul(bn.movingVar, momentum), tf.mul(m.variance, 1 - momentum)));
+export function updateMovingStandard(bn: BnParams, m: BatchMoments, momenta: number[]): void {
+  updateMovingMean(bn, m, momenta);
+  const mom = perModel(momenta);
+  const oneMinus = perModel(momenta.map((v) => 1 - v));
+  bn.movingVar.assign(tf.add(tf.mul(bn.movingVar, mom), tf.mul(m.variance, oneMinus)));
 }
-

@@ -16,7 +16,7 @@ describe('BN variant registry', () => {
   it('resolves each config to one variant, with its rows per statistic', () => {
     const of = (m: object) => {
       const config = ModelSchema.parse({ batchNorm: 'before', ...m });
-      return bnVariantOf(config, bnChoiceOf(config));
+      return bnVariantOf([config], bnChoiceOf(config));
     };
     expect(BN_VARIANT_NAMES).toEqual(['renorm', 'ghost', 'standard']);
     expect(of({}).name).toBe('standard');
@@ -34,8 +34,8 @@ describe('BN variant registry', () => {
     const plain = buildMlp({ ...config, batchRenorm: false }, 3, 2, Rng.derive(1, 'init'), { kind: 'standard' });
     // Moving statistics far from the batch's: r and d clip at their limits once the ramp is over.
     const bn = mlp.hidden[0]!.bn!;
-    bn.movingMean.assign(tf.fill([6], 3) as tf.Tensor1D);
-    bn.movingVar.assign(tf.fill([6], 9) as tf.Tensor1D);
+    bn.movingMean.assign(tf.fill([1, 1, 6], 3) as tf.Tensor3D);
+    bn.movingVar.assign(tf.fill([1, 1, 6], 9) as tf.Tensor3D);
     const x = tf.tensor2d(randn(Rng.derive(2, 'x'), 32 * 3), [32, 3]);
     const out = (m: typeof mlp, step?: number): Float32Array => tf.tidy(() => forwardTrain(m, x, { step }).dataSync() as Float32Array);
     const reference = out(plain);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, RenormConfig } from '../../config/schema.js';
 import { custom, type BatchMoments } from '../ops.js';
-import { updateMovingMean } from './ops.js';
+import { perModel, updateMovingMean } from './ops.js';
 import type { BnVariant } from './variant.js';
 
 /** The clipping limits of Batch Renormalization at one step. */
@@ -20,25 +20,28 @@ export function renormLimits(cfg: RenormConfig, step: number): RenormLimits {
 }
 
 /**
- * Batch Renormalization in training mode (Ioffe 2017, docs/science.md#bn-variants), with σ = sqrt(var + ε):
- * r = clip(σ_B/σ_moving, 1/rMax, rMax), d = clip((μ_B − μ_moving)/σ_moving, ±dMax), both treated as
- * constants (stop-gradient); y = γ(x̂·r + d) + β with x̂ the BN-normalized x. That is BN with scale γr
- * and shift γd + β, so the backward is batchNormTrain's with γr: dx = γr/σ_B · (dy − mean(dy) −
- * x̂·mean(dy·x̂)), dγ = Σ dy·(r x̂ + d), dβ = Σ dy. With r = 1, d = 0 it is batchNormTrain.
+ * Batch Renormalization in training mode (Ioffe 2017, docs/science.md#bn-variants) on x [K, B, W] with
+ * every other input [K, 1, W] (or x [B, W] with 1-D inputs: one model), σ = sqrt(var + ε): r = clip(σ_B/σ_moving, 1/rMax, rMax),
+ * d = clip((μ_B − μ_moving)/σ_moving, ±dMax), both treated as constants (stop-gradient);
+ * y = γ(x̂·r + d) + β with x̂ the BN-normalized x. That is BN with scale γr and shift γd + β, so the
+ * backward is batchNormTrain's with γr: dx = γr/σ_B · (dy − mean(dy) − x̂·mean(dy·x̂)),
+ * dγ = Σ dy·(r x̂ + d), dβ = Σ dy. With r = 1, d = 0 it is batchNormTrain.
  */
-export function batchRenormTrain(
-  x: tf.Tensor2D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  movingMean: tf.Tensor1D,
-  movingVar: tf.Tensor1D,
+export function batchRenormTrain<T extends tf.Tensor2D | tf.Tensor3D>(
+  x: T,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Tensor,
+  movingVar: tf.Tensor,
   epsilon: number,
   limits: RenormLimits,
   onMoments?: (m: BatchMoments) => void,
-): tf.Tensor2D {
+): T {
+  const axis = x.rank - 2; // each model's rows (a 2-D x is one model with 1-D parameters)
+  const keep = x.rank > 2;
   const op = custom(([xi, g, b], save) => {
-    const m = xi!.shape[0] as number;
-    const { mean, variance } = tf.moments(xi!, 0);
+    const m = xi!.shape[axis] as number;
+    const { mean, variance } = tf.moments(xi!, axis, keep);
     const invStd = tf.rsqrt(tf.add(variance, epsilon));
     const sigma = tf.sqrt(tf.add(movingVar, epsilon));
     const r = tf.clipByValue(tf.div(tf.sqrt(tf.add(variance, epsilon)), sigma), 1 / limits.rMax, limits.rMax);
@@ -46,30 +49,30 @@ export function batchRenormTrain(
     const xhat = tf.mul(tf.sub(xi!, mean), invStd);
     const gr = tf.mul(g!, r);
     save([xhat, invStd, gr, r, d]);
-    if (onMoments) onMoments({ mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+    if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
     return {
       value: tf.add(tf.mul(xhat, gr), tf.add(tf.mul(g!, d), b!)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, is, gsc, rr, dd] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        const dBeta = tf.sum(dy, 0);
-        const dyx = tf.sum(tf.mul(dy, xh), 0);
-        const dx = tf.mul(tf.mul(gsc, is), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dyx, m)))));
-        return [dx, tf.add(tf.mul(rr, dyx), tf.mul(dd, dBeta)), dBeta];
+        const [xh, is, gsc, rr, dd] = saved as tf.Tensor[];
+        const dBeta = tf.sum(dy, axis, keep);
+        const dyx = tf.sum(tf.mul(dy, xh!), axis, keep);
+        const dx = tf.mul(tf.mul(gsc!, is!), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh!, tf.div(dyx, m)))));
+        return [dx, tf.add(tf.mul(rr!, dyx), tf.mul(dd!, dBeta)), dBeta];
       },
     };
   });
-  return op(x, gamma, beta) as tf.Tensor2D;
+  return op(x, gamma, beta) as T;
 }
 
 /**
  * Batch Renorm: its limits follow the step index (renormLimits), never state on the model; a call
- * without a step is an internal error. Moving statistics: Ioffe 2017 keeps a moving σ:
- * σ <- σ + (1−m)(σ_B − σ) with σ = sqrt(var + ε), stored as movingVar = σ² − ε so inference's
- * sqrt(movingVar + ε) is that σ.
+ * without a step is an internal error. The K models of a group share its settings. Moving statistics:
+ * Ioffe 2017 keeps a moving σ: σ <- σ + (1−m)(σ_B − σ) with σ = sqrt(var + ε), stored as
+ * movingVar = σ² − ε so inference's sqrt(movingVar + ε) is that σ.
  */
-export function renormBn(config: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>, cfg: RenormConfig): BnVariant {
-  const mom = config.bnMomentum;
-  const eps = config.bnEpsilon;
+export function renormBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[], cfg: RenormConfig): BnVariant {
+  const eps = configs[0]!.bnEpsilon;
+  const momenta = configs.map((c) => c.bnMomentum);
   return {
     name: 'renorm',
     statRows: (batch) => batch,
@@ -78,17 +81,16 @@ export function renormBn(config: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>, 
       const limits = renormLimits(cfg, step);
       if (chunkRows !== undefined) {
         // Forward only (no gradient is taken through the BN-noise probe): one Batch Renorm call per chunk.
-        const parts = tf.split(x, x.shape[0] / chunkRows, 0) as tf.Tensor2D[];
-        return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits)), 0);
+        const parts = tf.split(x, x.shape[1] / chunkRows, 1) as tf.Tensor3D[];
+        return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits)), 1);
       }
       return batchRenormTrain(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments);
     },
     updateMoving: (bn, m) => {
-      updateMovingMean(bn, m, mom);
-      const sigma = tf.add(
-        tf.mul(tf.sqrt(tf.add(bn.movingVar, eps)), mom),
-        tf.mul(tf.sqrt(tf.add(m.variance, eps)), 1 - mom),
-      );
+      updateMovingMean(bn, m, momenta);
+      const mom = perModel(momenta);
+      const oneMinus = perModel(momenta.map((v) => 1 - v));
+      const sigma = tf.add(tf.mul(tf.sqrt(tf.add(bn.movingVar, eps)), mom), tf.mul(tf.sqrt(tf.add(m.variance, eps)), oneMinus));
       bn.movingVar.assign(tf.sub(tf.square(sigma), eps));
     },
     readsMoving: true,

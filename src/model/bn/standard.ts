@@ -4,16 +4,18 @@ import type { BnVariant } from './variant.js';
 
 export { batchNormTrain } from './ops.js';
 
-/** Ioffe & Szegedy's BN: statistics of the whole batch. */
-export function standardBn(config: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>): BnVariant {
+/** Ioffe & Szegedy's BN: statistics of each model's whole batch. */
+export function standardBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[]): BnVariant {
+  const eps = configs[0]!.bnEpsilon;
+  const momenta = configs.map((c) => c.bnMomentum);
   return {
     name: 'standard',
     statRows: (batch) => batch,
     train: (x, bn, { chunkRows, onMoments }) =>
       chunkRows !== undefined
-        ? batchNormGhost(x, bn.gamma, bn.beta, config.bnEpsilon, chunkRows)
-        : batchNormTrain(x, bn.gamma, bn.beta, config.bnEpsilon, onMoments),
-    updateMoving: (bn, m) => updateMovingStandard(bn, m, config.bnMomentum),
+        ? batchNormGhost(x, bn.gamma, bn.beta, eps, chunkRows)
+        : batchNormTrain(x, bn.gamma, bn.beta, eps, onMoments),
+    updateMoving: (bn, m) => updateMovingStandard(bn, m, momenta),
     readsMoving: false,
   };
 }
