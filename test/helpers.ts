@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../src/record/csv.js';
 
+export { bnExpIn } from './in-process.js';
+
 /** The repository root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
 /** The CLI entry point. */
