@@ -48,15 +48,17 @@ describe('Slurm array job', () => {
       const env = 'env' in cluster ? cluster.env : process.env;
       const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-slurm-'));
       const out = path.join(dir, 'cluster');
-      const submit = await run('bash', [path.join(root, 'experiments', 'deploy', 'slurm-sweep.sh')], {
-        timeout: 150_000,
-        env: { ...env, CONFIG: quick, OUT: out, SHARDS: '2', ARGS: args.join(' '), BN_EXP: `${process.execPath} ${bin}`, WAIT: '1' },
-      });
+      // The local run (no report: only its CSVs are compared) trains while Slurm schedules the jobs.
+      const local = path.join(dir, 'local');
+      const [submit, r] = await Promise.all([
+        run('bash', [path.join(root, 'experiments', 'deploy', 'slurm-sweep.sh')], {
+          timeout: 150_000,
+          env: { ...env, CONFIG: quick, OUT: out, SHARDS: '2', ARGS: args.join(' '), BN_EXP: `${process.execPath} ${bin}`, WAIT: '1' },
+        }),
+        run(process.execPath, [bin, 'run', quick, '--out', local, '--quiet', '--no-report', ...args]),
+      ]);
       const logs = async (): Promise<string> => (await run('sh', ['-c', `cat ${out}/slurm-*.out`])).stdout;
       expect(submit.code, `${submit.stdout}\n${submit.stderr}\n${submit.code === 0 ? '' : await logs()}`).toBe(0);
-
-      const local = path.join(dir, 'local');
-      const r = await run(process.execPath, [bin, 'run', quick, '--out', local, '--quiet', ...args]);
       expect(r.code, r.stderr).toBe(0);
 
       const merged = path.join(out, 'merged');
