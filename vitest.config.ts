@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Sized for a shared 2-core machine that may be busy with other work: two forked test processes (vitest
-// picks one on 2 cores), and timeouts that leave room for a machine running at a fraction of its speed.
-// (The "Timeout calling onTaskUpdate" failure under load came from tests that spawned the CLI
-// synchronously: a worker blocked for over a minute missed vitest's RPC deadline. test/helpers.ts spawns
-// asynchronously.)
+// Sized for a shared 2-core machine that may be busy with other work: two forked test processes, and
+// timeouts that leave room for a machine running at a fraction of its speed.
+// vitest's own worker <-> main RPC has a fixed 60 s deadline (vitest 3 has no option for it): a test
+// worker whose event loop is blocked that long (a synchronous spawn of the CLI, a long synchronous
+// computation) fails the run with `Timeout calling "onTaskUpdate"` although every test passed. So the tests
+// never spawn synchronously (test/helpers.ts), CLI commands run in process await their work (training
+// runs in worker threads), and the tests that must load tfjs in this process keep their steps small.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
