@@ -4,15 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseCsv } from '../src/record/csv.js';
-import { bin, bnExp, root, run as runProcess } from './helpers.js';
+import { bin, bnExpIn, root, run as runProcess } from './helpers.js';
 
 // The project's own CI regression gate, end to end with the built CLI (npm test builds dist/ first), run
 // the way users are told to run it: experiments/deploy/github-actions-check.yml's steps, executed.
 // experiments/ci-baseline.yaml re-run on wasm must pass `bn-exp check` against the committed baseline
 // results/baselines/ci-baseline/ (re-record it with `npm run ci-baseline` after an intended change), and
 // the same experiment with a 10x smaller learning rate must be caught. Two short runs (~3 s each on an
-// idle machine), made once by the recipe and shared by every test; the other analysis commands are
-// tested in process in analysis-commands.test.ts.
+// idle machine), made once by the recipe and shared by every test; the checks on them run in process
+// (bnExpIn), and the other analysis commands are tested in process in analysis-commands.test.ts.
 const committed = path.join(root, 'results', 'baselines', 'ci-baseline');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -61,7 +61,7 @@ describe('bn-exp check against the committed CI baseline', () => {
     ]);
     expect(parseCsv(readFileSync(path.join(same.out, 'curves_summary.csv'), 'utf8'))).toHaveLength(2 * 13); // steps 0..240 by 20
 
-    const check = await bnExp(['check', same.out, '--baseline', committed]);
+    const check = await bnExpIn(['check', same.out, '--baseline', committed]);
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain('pass');
     expect(check.code).toBe(0);
@@ -69,7 +69,7 @@ describe('bn-exp check against the committed CI baseline', () => {
 
   it('catches a deliberately slower model (learning rate 0.1 -> 0.01) with exit 1 and says where', async () => {
     expect(parseCsv(readFileSync(path.join(slow.out, 'runs.csv'), 'utf8'))).toHaveLength(8); // the run step succeeded
-    const check = await bnExp(['check', slow.out, '--baseline', committed]);
+    const check = await bnExpIn(['check', slow.out, '--baseline', committed]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('config differs from the baseline\'s: train.learningRate: 0.1 -> 0.01');
     expect(check.stdout).toMatch(/REGRESSED model\.batchNorm=off: train_loss: above the baseline band at \d+\/13 evaluations \(steps [\d, -]+\); worst at step \d+: /);
@@ -84,7 +84,7 @@ describe('bn-exp check against the committed CI baseline', () => {
     cpSync(committed, other, { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(other, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(other, 'manifest.json'), JSON.stringify({ ...manifest, name: 'quick' }));
-    const check = await bnExp(['check', same.out, '--baseline', other]);
+    const check = await bnExpIn(['check', same.out, '--baseline', other]);
     expect(check.code).toBe(2);
     expect(check.stderr).toContain('different experiment: the baseline is "quick", the results are "ci-baseline"');
   });

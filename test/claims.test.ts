@@ -1,36 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/record/csv.js';
+import { bnExp, bnExpIn, experiment, type Result } from './helpers.js';
 
 // Claims end to end with the built CLI (npm test builds dist/ first): a shortened quick experiment
-// (3 seeds, so claims can be tested; 200 steps) is run, its claims.csv read, and `bn-exp claims`
-// re-evaluates it: exit 0 when every claim holds, 1 when any is contradicted or inconclusive (unless
-// --allow-inconclusive), 2 on bad input (an unknown axis or level, named with a did-you-mean).
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
-const quick = path.join(root, 'experiments', 'quick.yaml');
-
-function bnExp(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The same, without blocking the test worker (a training run takes long enough to starve vitest's RPC). */
-function bnExpAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// (3 seeds, so claims can be tested; 200 steps) is run (spawned), its claims.csv read, and `bn-exp claims`
+// re-evaluates it (in process): exit 0 when every claim holds, 1 when any is contradicted or inconclusive
+// (unless --allow-inconclusive), 2 on bad input (an unknown axis or level, named with a did-you-mean).
+const quick = experiment('quick.yaml');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-claims-'));
 const out = path.join(tmp, 'quick');
@@ -46,12 +25,12 @@ function withClaims(name: string, claims: string): string {
 
 const SHORT = ['--set', 'seeds=3', '--set', 'train.steps=200', '--set', 'data.trainSize=1000', '--set', 'data.testSize=500'];
 const RUN_TIMEOUT = 300_000; // 12 short runs: ~10 s alone, longer on a shared machine
-const CLI_TIMEOUT = 60_000; // a few CLI starts (no TensorFlow.js): ~0.5 s each alone
+const CLI_TIMEOUT = 60_000; // a few commands in process (no TensorFlow.js)
 
 describe('claims of a shortened quick experiment', () => {
-  let run: ReturnType<typeof bnExp>;
+  let run: Result;
   beforeAll(async () => {
-    run = await bnExpAsync(['run', quick, ...SHORT, '--out', out, '--force', '--quiet', '--no-report']);
+    run = await bnExp(['run', quick, ...SHORT, '--out', out, '--force', '--quiet', '--no-report']);
   }, RUN_TIMEOUT);
 
   it('run writes claims.csv after the summaries, and no shipped claim is contradicted', () => {
@@ -70,36 +49,36 @@ describe('claims of a shortened quick experiment', () => {
     expect(run.stdout).toMatch(/hold, \d+ contradicted, \d+ inconclusive/);
   });
 
-  it('bn-exp claims exits 0 exactly when every claim holds, and --allow-inconclusive passes inconclusive ones', () => {
+  it('bn-exp claims exits 0 exactly when every claim holds, and --allow-inconclusive passes inconclusive ones', async () => {
     const rows = parseCsv(readFileSync(path.join(out, 'claims.csv'), 'utf8'));
-    const r = bnExp(['claims', out]);
+    const r = await bnExpIn(['claims', out]);
     const allHold = rows.every((x) => x.verdict === 'holds');
     expect(r.code, r.stdout + r.stderr).toBe(allHold ? 0 : 1);
-    expect(bnExp(['claims', out, '--allow-inconclusive']).code).toBe(0);
+    expect((await bnExpIn(['claims', out, '--allow-inconclusive'])).code).toBe(0);
   }, CLI_TIMEOUT);
 
-  it('exits 0 when every claim holds and 1 when one is contradicted (claims from another config)', () => {
+  it('exits 0 when every claim holds and 1 when one is contradicted (claims from another config)', async () => {
     const holds = withClaims('holds', '  - { name: learns, metric: final_train_acc, where: { model.depth: 2 }, value: { atLeast: 0.6 } }\n');
-    const ok = bnExp(['claims', out, '--config', holds]);
+    const ok = await bnExpIn(['claims', out, '--config', holds]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/learns\s+model\.batchNorm=off model\.depth=2\s+value of final_train_acc >= 0\.6\s+holds/);
     const wrong = withClaims('wrong', '  - { name: bn-hurts, metric: final_train_acc, compare: { model.batchNorm: [off, before] }, where: { model.depth: 2 }, value: { atMost: 0.3 } }\n');
-    const bad = bnExp(['claims', out, '--config', wrong, '--allow-inconclusive']);
+    const bad = await bnExpIn(['claims', out, '--config', wrong, '--allow-inconclusive']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('contradicted');
     expect(bad.stderr).toMatch(/claims failed: 1 contradicted/);
   }, CLI_TIMEOUT);
 
-  it('exits 2 with a did-you-mean on an unknown axis, level or metric, without a stack trace', () => {
+  it('exits 2 with a did-you-mean on an unknown axis, level or metric, without a stack trace', async () => {
     const typo = withClaims('typo', '  - { name: t, metric: final_tset_acc, compare: { model.batchNorm: [off, befor] }, difference: { atLeast: 0 } }\n');
-    const r = bnExp(['claims', out, '--config', typo]);
+    const r = await bnExpIn(['claims', out, '--config', typo]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/claims\.0\.compare\.model\.batchNorm\.1: unknown level "befor" of model\.batchNorm; did you mean "before"\?/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const axis = withClaims('axis', '  - { name: t, metric: final_test_acc, compare: { model.dept: [2, 8] }, difference: { atLeast: 0 } }\n');
-    expect(bnExp(['claims', out, '--config', axis]).stderr).toMatch(/"model\.dept" is not a swept axis; did you mean "model\.depth"\?/);
+    expect((await bnExpIn(['claims', out, '--config', axis])).stderr).toMatch(/"model\.dept" is not a swept axis; did you mean "model\.depth"\?/);
     const metric = withClaims('metric', '  - { name: t, metric: final_tset_acc, value: { atLeast: 0 } }\n');
-    const m = bnExp(['claims', out, '--config', metric]);
+    const m = await bnExpIn(['claims', out, '--config', metric]);
     expect(m.code).toBe(2);
     expect(m.stderr).toMatch(/claims\.0\.metric: unknown metric "final_tset_acc".*did you mean "final_test_acc"\?/);
   }, CLI_TIMEOUT);

@@ -3,9 +3,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { float32Text, parseCsv } from '../src/record/csv.js';
-import { bnExp, experiment, root, tmp as tmpIn } from './helpers.js';
+import { bnExp, bnExpIn, experiment, root, tmp as tmpIn } from './helpers.js';
 
-// End to end: spawn the built CLI (npm test builds dist/ first) as a user would.
+// End to end: the built CLI (npm test builds dist/ first) as a user would run it: spawned where the process
+// matters (the bin shim, a training run and its re-run in another process), in process (bnExpIn) where the
+// command's logic is under test.
 const tmp = (): string => tmpIn('bn-exp-cli-');
 const hasTfjsNode = ((): boolean => {
   try {
@@ -76,7 +78,7 @@ describe('bn-exp CLI', () => {
     expect(noWall(b)).toEqual(noWall(a));
 
     // Never silently overwrite a result set.
-    const again = await bnExp(['run', quick, '--out', a, '--backend', 'wasm', ...short]);
+    const again = await bnExpIn(['run', quick, '--out', a, '--backend', 'wasm', ...short]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(a);
     expect(again.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -87,8 +89,8 @@ describe('bn-exp CLI', () => {
     const grouped = ['--set', 'model.depth=2', '--set', 'model.batchNorm=before', '--set', 'train.steps=20', '--set', 'train.evalEvery=10', '--set', 'seeds=2', '--set', 'sweep.train.learningRate=[0.1, 0.3]', '--quiet', '--no-report'];
     const one = path.join(tmp(), 'one');
     const auto = path.join(tmp(), 'auto');
-    expect((await bnExp(['run', quick, '--out', one, '--backend', 'wasm', '--vectorize', '1', ...grouped])).code).toBe(0);
-    const r = await bnExp(['run', quick, '--out', auto, '--backend', 'wasm', ...grouped]);
+    expect((await bnExpIn(['run', quick, '--out', one, '--backend', 'wasm', '--vectorize', '1', ...grouped])).code).toBe(0);
+    const r = await bnExpIn(['run', quick, '--out', auto, '--backend', 'wasm', ...grouped]);
     // the overrides fix the axes quick.yaml's claims compare: a note says they are left out, nothing else
     expect(r.stderr).toMatch(/^note: the overrides remove axes or levels that claims .* compare: left out of this run\n$/);
     expect(r.code).toBe(0);
@@ -99,7 +101,7 @@ describe('bn-exp CLI', () => {
     expect(readFileSync(path.join(auto, 'curves.csv'), 'utf8')).toBe(readFileSync(path.join(one, 'curves.csv'), 'utf8'));
     const rows = (dir: string) => parseCsv(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).map(({ wall_s: _wall, ...rest }) => rest);
     expect(rows(auto)).toEqual(rows(one));
-  }); // two CLI processes training: vitest.config.ts sizes the timeout for a loaded machine
+  }); // two trainings: vitest.config.ts sizes the timeout for a loaded machine
 
   it.each([
     ['malformed YAML', 'name: x\nmodel: [unclosed\n', 'bad.yaml'],
@@ -112,7 +114,7 @@ describe('bn-exp CLI', () => {
     const dir = tmp();
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, text);
-    const r = await bnExp(['run', file, '--out', path.join(dir, 'out')]);
+    const r = await bnExpIn(['run', file, '--out', path.join(dir, 'out')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.yaml');
     expect(r.stderr).toContain(expected);
@@ -121,17 +123,17 @@ describe('bn-exp CLI', () => {
   });
 
   it('rejects a missing file and an unknown backend with exit 2', async () => {
-    const missing = await bnExp(['run', 'no-such-file.yaml']);
+    const missing = await bnExpIn(['run', 'no-such-file.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no-such-file.yaml');
-    const backend = await bnExp(['run', quick, '--backend', 'gpu']);
+    const backend = await bnExpIn(['run', quick, '--backend', 'gpu']);
     expect(backend.code).toBe(2);
     expect(backend.stderr).toContain('gpu');
   });
 
   it.skipIf(hasTfjsNode)('--backend node without @tensorflow/tfjs-node: exit 2 with the install command, nothing written', async () => {
     const out = path.join(tmp(), 'node');
-    const r = await bnExp(['run', quick, '--backend', 'node', '--out', out, ...short]);
+    const r = await bnExpIn(['run', quick, '--backend', 'node', '--out', out, ...short]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/npm install @tensorflow\/tfjs-node@\d/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -141,8 +143,8 @@ describe('bn-exp CLI', () => {
   it('validates every shipped experiment', async () => {
     const files = readdirSync(path.join(root, 'experiments')).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files.length).toBeGreaterThan(1);
-    // One process validates them all (start-up is paid once); each file gets its own line.
-    const r = await bnExp(['validate', ...files.map((file) => path.join(root, 'experiments', file))]);
+    // One command validates them all; each file gets its own line.
+    const r = await bnExpIn(['validate', ...files.map((file) => path.join(root, 'experiments', file))]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const file of files) expect(r.stdout).toContain(`${path.join(root, 'experiments', file)}: valid.`);
@@ -153,7 +155,7 @@ describe('bn-exp CLI', () => {
     const recipe = /shorten it with `([^`]+)`/.exec(readme)?.[1];
     expect(recipe).toMatch(/--set train\.steps=\d+/);
     const files = readdirSync(path.join(root, 'experiments')).filter((f) => /\.(ya?ml|json)$/.test(f));
-    const r = await bnExp(['validate', ...files.map((file) => path.join(root, 'experiments', file)), ...recipe!.split(/\s+/)]);
+    const r = await bnExpIn(['validate', ...files.map((file) => path.join(root, 'experiments', file)), ...recipe!.split(/\s+/)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.match(/: valid\. \d+ runs? = .* x 1 seed\n/g)).toHaveLength(files.length);

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bnExpSync, committed, copyResults, snapshot, tmpDir } from './helpers.js';
+import { bnExpIn, committed, copyResults, snapshot, tmpDir } from './helpers.js';
 
 // A damaged or inconsistent result folder, given to any command, exits 2 naming the file and what is
-// wrong, and writes nothing. The folders are copies of the committed CI baseline, damaged by hand.
+// wrong, and writes nothing. The folders are copies of the committed CI baseline, damaged by hand. The
+// commands run in process (their logic is under test, not the process: cli.test.ts spawns the CLI).
 
 /** A copy of the committed set with `file` edited. */
 function damage(file: string, edit: (text: string) => string): string {
@@ -28,9 +29,9 @@ const damages: [string, string, (t: string) => string, RegExp][] = [
 ];
 
 describe('merge refuses damaged shards: exit 2, naming the file, writing nothing', { timeout: 120_000 }, () => {
-  it('merges an intact folder', () => {
+  it('merges an intact folder', async () => {
     const out = path.join(tmpDir(), 'merged');
-    const r = bnExpSync(['merge', copyResults('whole'), '--out', out]);
+    const r = await bnExpIn(['merge', copyResults('whole'), '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(out, 'curves.csv'), 'utf8')).toBe(readFileSync(path.join(committed, 'curves.csv'), 'utf8'));
@@ -38,11 +39,11 @@ describe('merge refuses damaged shards: exit 2, naming the file, writing nothing
 
   it.each([...damages, ['a missing curves.csv', 'curves.csv', (t: string) => t, /curves\.csv: missing/] as [string, string, (t: string) => string, RegExp]])(
     '%s',
-    (name, file, edit, message) => {
+    async (name, file, edit, message) => {
       const dir = damage(file, edit);
       if (name === 'a missing curves.csv') rmSync(path.join(dir, 'curves.csv'));
       const out = path.join(tmpDir(), 'merged');
-      const r = bnExpSync(['merge', dir, '--out', out]);
+      const r = await bnExpIn(['merge', dir, '--out', out]);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain(dir);
       expect(r.code).toBe(2);
@@ -62,10 +63,10 @@ describe('analysis commands refuse a damaged folder: exit 2, naming the file, wr
   // Every command on three kinds of damage; each kind on every command is in result-check.test.ts.
   it.each(commands.flatMap(([c, args]) => damages.filter((_d, k) => k % 3 === commands.findIndex(([x]) => x === c) % 3).map(([name, ...d]) => [c, name, args, ...d] as const)))(
     '%s on %s',
-    (_cmd, _name, args, file, edit, message) => {
+    async (_cmd, _name, args, file, edit, message) => {
       const dir = damage(file, edit);
       const before = snapshot(dir);
-      const r = bnExpSync(args(dir));
+      const r = await bnExpIn(args(dir));
       expect(r.stderr).toMatch(message);
       expect(r.code).toBe(2);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace

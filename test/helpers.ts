@@ -1,10 +1,13 @@
-// Shared by the end-to-end tests: run the built CLI (npm test builds dist/ first) as a user would.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// Shared by the end-to-end tests: run the built CLI (npm test builds dist/ first) as a user would, spawned
+// (always asynchronously) or in process (bnExpIn, in-process.ts) where the process itself is not under test.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../src/record/csv.js';
+
+export { bnExpIn } from './in-process.js';
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -64,15 +67,6 @@ export const noWall = (dir: string): Record<string, string>[] => rows(dir, 'runs
 
 /** The committed CI baseline: a small real result set (2 cells x 4 seeds) to copy and damage. */
 export const committed = path.join(root, 'results', 'baselines', 'ci-baseline');
-
-/**
- * Run `bn-exp args...` synchronously (short commands only: refusals and analysis commands that finish in
- * seconds; anything that trains uses the asynchronous `bnExp`).
- */
-export function bnExpSync(args: string[], cwd = root): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A fresh temporary folder. */
 export const tmpDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'bn-exp-e2e-'));

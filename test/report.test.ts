@@ -2,10 +2,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/record/csv.js';
-import { bnExp, experiment, tmp as tmpIn } from './helpers.js';
+import { bnExp, bnExpIn, experiment, tmp as tmpIn } from './helpers.js';
 
 // End to end: one short real run of the quick experiment (the report is written at its end), then
-// `bn-exp report --out` and `bn-exp plot` on it, with the built CLI as a user would run them.
+// `bn-exp report --out` and `bn-exp plot` on it, with the built CLI: the run spawned as a user would run it,
+// report and plot in process (bnExpIn).
 const tmp = tmpIn('bn-exp-report-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -105,7 +106,7 @@ describe('bn-exp report on a short quick run', () => {
 
   it('bn-exp report --out writes the same report elsewhere (deterministic)', async () => {
     const other = path.join(tmp, 'other');
-    const r = await bnExp(['report', out, '--out', other]);
+    const r = await bnExpIn(['report', out, '--out', other]);
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(other, 'report.md'), 'utf8')).toBe(readFileSync(path.join(out, 'report.md'), 'utf8'));
     expect(readFileSync(path.join(other, 'report.html'), 'utf8')).toBe(readFileSync(path.join(out, 'report.html'), 'utf8'));
@@ -113,18 +114,18 @@ describe('bn-exp report on a short quick run', () => {
 
   it('bn-exp plot draws one metric as SVG or PNG, and names the columns on a typo', async () => {
     const png = path.join(tmp, 'acc.png');
-    const a = await bnExp(['plot', out, '--metric', 'test_acc', '--by', 'model.depth', '--out', png]);
+    const a = await bnExpIn(['plot', out, '--metric', 'test_acc', '--by', 'model.depth', '--out', png]);
     expect(a.code).toBe(0);
     expect([...readFileSync(png).subarray(0, 4)]).toEqual(PNG_MAGIC);
-    const b = await bnExp(['plot', out, '--metric', 'final_test_acc']);
+    const b = await bnExpIn(['plot', out, '--metric', 'final_test_acc']);
     expect(b.code).toBe(0);
     const svg = readFileSync(path.join(out, 'figures', 'plot-final_test_acc.svg'), 'utf8');
     expect(svg).toContain('BN (before)');
-    const typo = await bnExp(['plot', out, '--metric', 'tset_acc']);
+    const typo = await bnExpIn(['plot', out, '--metric', 'tset_acc']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "test_acc"?');
     expect(typo.stderr).not.toMatch(/\n\s+at /);
-    const longer = await bnExp(['plot', out, '--metric', 'test_accuracy']);
+    const longer = await bnExpIn(['plot', out, '--metric', 'test_accuracy']);
     expect(longer.code).toBe(2);
     expect(longer.stderr).toContain('did you mean "test_acc"?');
   });

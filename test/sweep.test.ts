@@ -1,9 +1,11 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bnExp, bnExpAsync, experiment, manifest, noWall, root, rows, run, tmp as tmpIn } from './helpers.js';
+import { bnExp, bnExpAsync, bnExpIn, experiment, manifest, noWall, root, rows, run, tmp as tmpIn } from './helpers.js';
 
 // End to end, on the built CLI (npm test builds dist/ first): workers, interruption + resume, shards + merge.
+// Spawned where the process matters (the reference run, a signal, plans computed in separate processes, what
+// plan loads); the other commands run in process (bnExpIn), which spares a Node start-up each.
 const quick = experiment('quick.yaml');
 // quick.yaml's 4 cells x 2 seeds, shortened to 40 steps (evaluations at 0, 20, 40).
 const EVAL_EVERY = 20;
@@ -33,7 +35,7 @@ describe('bn-exp run --workers / --resume', () => {
     const { child, done } = bnExpAsync(['run', quick, '--out', out, '--workers', '1', ...sweep], { env: { BN_EXP_TASK_DELAY_MS: '1500' } });
     // Two processes never write one folder: a second run into it is refused while the first holds its lock.
     while (!existsSync(path.join(out, '.bn-exp.lock')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
-    const second = await bnExp(['run', quick, '--out', out, '--resume', ...sweep]);
+    const second = await bnExpIn(['run', quick, '--out', out, '--resume', ...sweep]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/being written by another bn-exp \(pid \d+/);
     // Interrupt once at least one run is committed and before the sweep can end.
@@ -58,19 +60,19 @@ describe('bn-exp run --workers / --resume', () => {
     expect(manifest(out).interruptions).toEqual([expect.objectContaining({ signal: 'SIGINT', runsSaved: kept.length })]);
     expect(existsSync(path.join(out, '.bn-exp.lock'))).toBe(false);
 
-    const resumed = await bnExp(['run', quick, '--out', out, '--workers', '2', '--resume', ...sweep]);
+    const resumed = await bnExpIn(['run', quick, '--out', out, '--workers', '2', '--resume', ...sweep]);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expectSameResults(out, straight);
     expect(manifest(out).finishedAt).toEqual(expect.any(String));
 
-    const again = await bnExp(['run', quick, '--out', out, '--resume', ...sweep.filter((a) => a !== '--quiet')]);
+    const again = await bnExpIn(['run', quick, '--out', out, '--resume', ...sweep.filter((a) => a !== '--quiet')]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('nothing to run');
   });
 
   it('refuses to resume into a folder of another experiment', async () => {
-    const r = await bnExp(['run', quick, '--out', straight, '--resume', ...sweep, '--set', 'model.width=32']);
+    const r = await bnExpIn(['run', quick, '--out', straight, '--resume', ...sweep, '--set', 'model.width=32']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('holds a different experiment');
   });
@@ -104,18 +106,16 @@ describe('shards and merge', () => {
 
   it('two shards (one from --shard, one from the Slurm env) merge into the straight run', async () => {
     const dir = tmp();
-    const [a, b] = await Promise.all([
-      bnExpAsync(['run', quick, '--out', path.join(dir, 's1'), '--shard', '1/2', ...sweep]).done,
-      bnExpAsync(['run', quick, '--out', path.join(dir, 's2'), ...sweep], { env: { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2' } }).done,
-    ]);
+    const a = await bnExpIn(['run', quick, '--out', path.join(dir, 's1'), '--shard', '1/2', ...sweep]);
+    const b = await bnExpIn(['run', quick, '--out', path.join(dir, 's2'), ...sweep], { env: { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2' } });
     expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, '']);
     expect(manifest(path.join(dir, 's2')).shard).toEqual({ index: 2, count: 2, source: 'SLURM_ARRAY_TASK_ID' });
 
-    const partial = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--no-report']);
+    const partial = await bnExpIn(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--no-report']);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('4 of 8 runs are in none of the folders');
     expect(partial.stdout).toContain('missing: run 2 ');
-    const allowed = await bnExp(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--allow-missing', '--no-report']);
+    const allowed = await bnExpIn(['merge', path.join(dir, 's1'), '--out', path.join(dir, 'partial'), '--allow-missing', '--no-report']);
     expect(allowed.code).toBe(0);
     expect(manifest(path.join(dir, 'partial')).missingRuns).toHaveLength(4);
     expect(allowed.stdout).toContain('1 folder, 4 of 8 runs found');
@@ -123,7 +123,7 @@ describe('shards and merge', () => {
     expect(existsSync(path.join(dir, 'partial', 'report.html'))).toBe(false);
 
     const merged = path.join(dir, 'merged');
-    const m = await bnExp(['merge', path.join(dir, 's2'), path.join(dir, 's1'), '--out', merged]);
+    const m = await bnExpIn(['merge', path.join(dir, 's2'), path.join(dir, 's1'), '--out', merged]);
     expect(m.stderr).toBe('');
     expect(m.code).toBe(0);
     expectSameResults(merged, straight);
@@ -141,7 +141,7 @@ describe('shards and merge', () => {
     const m2 = manifest(other) as { runs: { id: string }[] };
     m2.runs[0]!.id = '0000000000';
     writeFileSync(path.join(other, 'manifest.json'), JSON.stringify(m2));
-    const bad = await bnExp(['merge', path.join(dir, 's1'), other, '--out', path.join(dir, 'bad'), '--no-report']);
+    const bad = await bnExpIn(['merge', path.join(dir, 's1'), other, '--out', path.join(dir, 'bad'), '--no-report']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not shards of one experiment: 1 of 8 run ids differ');
     expect(existsSync(path.join(dir, 'bad', 'runs.csv'))).toBe(false);

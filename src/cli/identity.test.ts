@@ -1,19 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bnExp, type Result } from '../../test/helpers.js';
 import { Rng } from '../stats/rng.js';
 
-// End to end: `bn-exp identity` on every data kind, through the built CLI (npm test builds dist/ first).
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
-
-function identity(config: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, 'identity', config, '--backend', 'wasm'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// End to end: `bn-exp identity` on every data kind, through the built CLI (npm test builds dist/ first),
+// spawned (asynchronously: the test worker keeps answering vitest): identity trains in its own thread and
+// selects a tfjs backend, which the unit tests sharing this worker must not see.
+const identity = (config: string): Promise<Result> => bnExp(['identity', config, '--backend', 'wasm'], { cwd: os.tmpdir() });
 
 const MODEL = 'model: { depth: 2, width: 16, batchNorm: before }\ntrain: { batchSize: 16, steps: 20, evalEvery: 10 }\n';
 
@@ -32,10 +27,10 @@ function parse(stdout: string): { ratios: number[]; batchOfOneClasses: number } 
 }
 
 describe('bn-exp identity on every data kind', () => {
-  it('mnist: trains on the mnist package data and shows the identity', () => {
+  it('mnist: trains on the mnist package data and shows the identity', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-identity-'));
     const config = write(dir, 'mnist.yaml', `name: id-mnist\nseeds: [1]\ndata: { kind: mnist, trainPerClass: 20, testPerClass: 5 }\n${MODEL}`);
-    const r = identity(config);
+    const r = await identity(config);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('test set of 50 examples');
@@ -45,7 +40,7 @@ describe('bn-exp identity on every data kind', () => {
     expect(batchOfOneClasses).toBe(1);
   }, 120_000); // CLI processes that train: slow on a loaded 2-core machine
 
-  it('csv: reads the file next to the config, and a missing file is exit 2 naming data.path', () => {
+  it('csv: reads the file next to the config, and a missing file is exit 2 naming data.path', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-identity-'));
     const rng = Rng.derive(4, 'identity-csv');
     const lines = ['a,b,c,label'];
@@ -55,7 +50,7 @@ describe('bn-exp identity on every data kind', () => {
     }
     write(dir, 'tiny.csv', `${lines.join('\n')}\n`);
     const config = write(dir, 'csv.yaml', `name: id-csv\nseeds: [1]\ndata: { kind: csv, path: tiny.csv, testFraction: 0.25 }\n${MODEL}`);
-    const r = identity(config);
+    const r = await identity(config);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('test set of 20 examples');
@@ -65,7 +60,7 @@ describe('bn-exp identity on every data kind', () => {
     expect(batchOfOneClasses).toBe(1);
 
     const missing = write(dir, 'missing.yaml', `name: id-csv\nseeds: [1]\ndata: { kind: csv, path: nowhere.csv }\n${MODEL}`);
-    const bad = identity(missing);
+    const bad = await identity(missing);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('data.path');
     expect(bad.stderr).toContain('nowhere.csv');

@@ -13,13 +13,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A process that loads the lock module, says `ready`, tries the lock on `go`, says got/refused, and exits (releasing) when stdin closes. */
-function locker(target: string): { ready: Promise<void>; go: () => void; result: Promise<string>; done: () => void; exited: Promise<void> } {
+/**
+ * A process that loads the lock module and then, per line on stdin, either tries the lock on the folder
+ * the line names (answering got/refused) or, on `release`, releases what it holds (answering released).
+ * One pair of them serves every trial: a Node start-up per trial and process would cost more than the test.
+ */
+function locker(): { ask: (line: string) => Promise<string>; done: () => Promise<void> } {
   const lockJs = pathToFileURL(resolve('dist/record/lock.js')).href;
   const script =
     `const { lockFolder } = await import(${JSON.stringify(lockJs)});` +
-    `let r; process.stdin.once('data', () => {` +
-    `try { r = lockFolder(${JSON.stringify(target)}); console.log('got'); } catch { console.log('refused'); } });` +
+    `const { createInterface } = await import('node:readline');` +
+    `let r;` +
+    `createInterface({ input: process.stdin }).on('line', (line) => {` +
+    `if (line === 'release') { r?.(); r = undefined; console.log('released'); return; }` +
+    `try { r = lockFolder(line); console.log('got'); } catch { console.log('refused'); } });` +
     `process.stdin.on('end', () => { r?.(); process.exit(0); });` +
     `console.log('ready');`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -30,21 +37,27 @@ function locker(target: string): { ready: Promise<void>; go: () => void; result:
     waiters.splice(0).forEach((w) => w());
   });
   let exited = false;
+  const exit = new Promise<void>((ok) => child.on('exit', () => ok()));
   child.on('exit', () => {
     exited = true;
     waiters.splice(0).forEach((w) => w());
   });
-  const nth = (n: number): Promise<string> =>
+  const next = (): Promise<string> =>
     new Promise((ok) => {
-      const check = (): void => (lines.length > n ? ok(lines[n]!) : exited ? ok('exited') : void waiters.push(check));
+      const check = (): void => (lines.length > 0 ? ok(lines.shift()!) : exited ? ok('exited') : void waiters.push(check));
       check();
     });
+  const ready = next();
   return {
-    ready: nth(0).then(() => undefined),
-    go: () => child.stdin.write('go\n'),
-    result: nth(1),
-    done: () => child.stdin.end(),
-    exited: new Promise((ok) => (exited ? ok() : child.on('exit', () => ok()))),
+    ask: async (line) => {
+      await ready;
+      child.stdin.write(`${line}\n`);
+      return next();
+    },
+    done: () => {
+      child.stdin.end();
+      return exit;
+    },
   };
 }
 
@@ -96,8 +109,9 @@ describe('lockFolder', () => {
     expect(() => lockFolder(dir)).toThrow(/on elsewhere.*delete .*\.bn-exp\.lock/);
   });
 
-  it('excludes: of two processes started together exactly one gets the lock, over many trials, stale lock or not', async () => {
+  it('excludes: of two processes trying together exactly one gets the lock, over many trials, stale lock or not', async () => {
     const stalePid = await deadPid();
+    const pair = [locker(), locker()];
     const tally: string[] = [];
     for (let trial = 0; trial < 24; trial++) {
       const target = join(dir, `t${trial}`);
@@ -106,14 +120,11 @@ describe('lockFolder', () => {
         lockFolder(target)();
         writeFileSync(join(target, LOCK), JSON.stringify({ pid: stalePid, host: os.hostname() }));
       }
-      const pair = [locker(target), locker(target)];
-      await Promise.all(pair.map((p) => p.ready));
-      pair.forEach((p) => p.go());
-      const outs = await Promise.all(pair.map((p) => p.result));
-      pair.forEach((p) => p.done());
-      await Promise.all(pair.map((p) => p.exited));
+      const outs = await Promise.all(pair.map((p) => p.ask(target)));
+      expect(await Promise.all(pair.map((p) => p.ask('release')))).toEqual(['released', 'released']);
       tally.push(outs.sort().join('+'));
     }
+    await Promise.all(pair.map((p) => p.done()));
     expect(tally.filter((t) => t !== 'got+refused')).toEqual([]);
   }, 60_000);
 });

@@ -1,30 +1,24 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bnExpIn } from '../../test/helpers.js';
 import { parseCsv } from '../record/csv.js';
 import { spearman } from '../stats/spearman.js';
 import { sig } from './format.js';
 
-// Captions on real small result sets: tiny experiments run with the built CLI (the report is written at
-// the end of the run), each caption checked on both sides of its condition.
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
+// Captions on real small result sets: tiny experiments run with the built CLI in process (training in its
+// worker threads; the report is written at the end of the run), each caption checked on both sides of its
+// condition.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-captions-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Run `yaml` as an experiment (async: the test worker keeps answering vitest); the results folder. */
+/** Run `yaml` as an experiment; the results folder. */
 async function runYaml(name: string, yaml: string): Promise<string> {
   const config = path.join(tmp, `${name}.yaml`);
   const out = path.join(tmp, name);
   writeFileSync(config, yaml);
-  const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, 'run', config, '--out', out, '--backend', 'wasm', '--quiet'], { cwd: root, encoding: 'utf8', timeout: 300_000 }, (err, _o, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),
-    );
-  });
+  const r = await bnExpIn(['run', config, '--out', out, '--backend', 'wasm', '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return out;

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bnExpIn, experiment } from '../../test/helpers.js';
 import { parseCsv } from '../record/csv.js';
 
 // End to end: a shortened real run of experiments/convergence.yaml (40 steps instead of 1500, learning
 // rates 0.1 and 0.5 instead of 0.01, 0.1, 0.5; depth 4 and 12, BN off and before, 3 seeds). At 40 steps
 // the plain depth-12 net at lr 0.5 already diverges in some seeds while the BN net does not; that cell is
 // the last of the four in plan order, so a headline in plan order would name depth 4 / lr 0.1 first.
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin', 'bn-exp.js');
+// The built CLI runs in process (training in its worker threads).
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-headline-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -26,18 +24,12 @@ function answerOf(md: string, id: string): string {
 describe('headline of a shortened convergence run', () => {
   it('leads with depth 12 / lr 0.5, where the plain net diverged and the BN net did not', async () => {
     const out = path.join(tmp, 'convergence');
-    // Asynchronous, so the test worker keeps answering vitest while the run trains (spawnSync blocks it).
-    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const args = [
-        bin, 'run', path.join(root, 'experiments', 'convergence.yaml'), '--out', out, '--backend', 'wasm', '--quiet',
-        '--set', 'train.steps=40', '--set', 'train.evalEvery=20', '--set', 'sweep.train.learningRate=[0.1,0.5]',
-      ];
-      execFile(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 600_000 }, (err, _stdout, stderr) =>
-        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),
-      );
-    });
+    const r = await bnExpIn([
+      'run', experiment('convergence.yaml'), '--out', out, '--backend', 'wasm', '--quiet',
+      '--set', 'train.steps=40', '--set', 'train.evalEvery=20', '--set', 'sweep.train.learningRate=[0.1,0.5]',
+    ]);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     // What the run measured: the plain depth-12 net at lr 0.5 diverged in some seeds, the BN net in none,
     // and no other cell diverged.
     const runs = parseCsv(readFileSync(path.join(out, 'runs.csv'), 'utf8'));
