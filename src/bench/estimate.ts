@@ -2,14 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI, ROOT } from './cli-path.js';
 
 // `npm run bench -- --only estimate`: how honest `bn-exp plan` is. For each worker count, `plan --calibrate`
 // is run, then the real `run` of the same config, both as a user would (fresh processes), and the
 // estimate is printed beside the measured wall time. Measured, never asserted: timing is machine-bound.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = path.join(ROOT, 'bin', 'bn-exp.js');
 
 /** One comparison: plan's estimate and the actual wall time of `run`, in seconds. */
 export interface EstimateRow {

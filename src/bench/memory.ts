@@ -3,8 +3,8 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Rng } from '../stats/rng.js';
+import { CLI } from './cli-path.js';
 
 // `npm run bench -- --only memory`: the peak memory of a csv sweep against the data's float32 size. A CSV
 // of ~90 MB (400k rows x 32 features) is written to a temp folder; `bn-exp validate` (the data read and
@@ -12,8 +12,6 @@ import { Rng } from '../stats/rng.js';
 // resident set (VmHWM of /proc/<pid>/status: worker threads share the process) is sampled until it exits.
 // A synthetic sweep of the same shape gives the fixed cost (Node, TensorFlow.js in 2 workers). Linux only.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = path.join(ROOT, 'bin', 'bn-exp.js');
 
 /** Peak resident sets (bytes) of the benchmark's processes and the data's sizes. */
 export interface MemoryRow {
