@@ -241,19 +241,35 @@ function testCounts(y: Int32Array, classes: number, testFraction: number): numbe
   return counts.map((n) => Math.round(testFraction * n));
 }
 
-/** The train and test sets of a parsed table: a seeded stratified split, then optional standardization. */
-export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: Split; test: Split } {
+/** Test rows wanted per class and the two set sizes of a table's split (they do not depend on the seed); throws DataError. */
+function splitCounts(table: CsvTable, file: string, testFraction: number): { wantTest: number[]; train: number; test: number } {
   const k = table.classes.length;
   if (k < 2) throw new DataError('data.label', `${file}: the label column has a single class ("${table.classes[0] ?? ''}") in its ${table.n} data rows; need at least 2`);
-  const wantTest = testCounts(table.y, k, cfg.testFraction);
+  const wantTest = testCounts(table.y, k, testFraction);
   const nTest = wantTest.reduce((s, v) => s + v, 0);
   const nTrain = table.n - nTest;
   if (nTest < 1 || nTrain < 2) {
     throw new DataError(
       'data.path',
-      `${file}: too few rows: ${table.n} data rows split with testFraction ${cfg.testFraction} give ${nTrain} training and ${nTest} test rows (need at least 2 and 1)`,
+      `${file}: too few rows: ${table.n} data rows split with testFraction ${testFraction} give ${nTrain} training and ${nTest} test rows (need at least 2 and 1)`,
     );
   }
+  return { wantTest, train: nTrain, test: nTest };
+}
+
+/**
+ * The sizes of the train and test sets `splitCsvTable` makes of a table, with its checks, without
+ * building them (whatever the seed: each class sends round(testFraction * n_c) rows to test).
+ */
+export function csvSplitSizes(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction'>): { train: number; test: number } {
+  const { train, test } = splitCounts(table, file, cfg.testFraction);
+  return { train, test };
+}
+
+/** The train and test sets of a parsed table: a seeded stratified split, then optional standardization. */
+export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: Split; test: Split } {
+  const k = table.classes.length;
+  const { wantTest } = splitCounts(table, file, cfg.testFraction);
   const order = Rng.derive(seed, 'data', 'split').permutation(table.n);
   const taken = new Array<number>(k).fill(0);
   const trainRows: number[] = [];

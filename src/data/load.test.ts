@@ -150,6 +150,22 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
     }
   });
 
+  it('sizes of csv data come from the table alone, equal to those of the built dataset, with the same checks', async () => {
+    const data = '{kind: csv, path: good.csv, label: y, testFraction: 0.3, shift: [{kind: mean, amount: 1, relabel: false}, {kind: signflip, name: flip}]}';
+    const plan = planOf(data);
+    const store = await openData(plan, configFile);
+    for (const seed of [1, 2, 3]) {
+      const spec = { ...plan.runs[0]!, seed };
+      const { dataset } = DataStore.fromShared(store.shared()).build(spec);
+      const built = { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets: Object.keys(dataset.extra).length };
+      expect(DataStore.fromShared(store.shared()).dims(spec)).toEqual(built);
+    }
+    expect(store.dims(plan.runs[0]!)).toEqual({ features: 2, classes: 2, trainSize: 34, testSize: 16, extraSets: 2 }); // 25 rows a class, round(7.5) = 8 to test
+    writeFileSync(path.join(dir, 'cfg', 'one-class.csv'), 'x1,y\n1,0\n2,0\n3,0\n');
+    const oneClass = await configError(openData(planOf('{kind: csv, path: one-class.csv, label: y}', '{steps: 2, evalEvery: 1, batchSize: 1}'), configFile));
+    expect(oneClass.some((l) => l.includes('data.label:') && l.includes('a single class ("0") in its 3 data rows'))).toBe(true);
+  });
+
   it('keeps built datasets within its byte budget, the latest always', async () => {
     const plan = planOf('{kind: csv, path: good.csv, label: y}');
     const [s1, s2] = [1, 2].map((seed) => ({ ...plan.runs[0]!, seed }));

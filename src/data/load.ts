@@ -12,7 +12,8 @@ import type { CsvDataConfig, DataConfig } from '../config/schema.js';
 import { ConfigError, UsageError, dedupe, type ConfigIssue } from '../errors.js';
 import type { Plan, RunSpec } from '../types.js';
 import type { BuiltData, MeasuredShift } from './assemble.js';
-import { csvFailure, csvParseOptions, CsvTableBuilder, DataError, splitCsvTable, type CsvTable } from './csv-data.js';
+import type { Dataset } from './split.js';
+import { csvFailure, csvParseOptions, csvSplitSizes, CsvTableBuilder, DataError, splitCsvTable, type CsvTable } from './csv-data.js';
 import { measureShift } from './measure-shift.js';
 import { loadMnistDigits, mnistSplit } from './mnist.js';
 import { assembleReal } from './real.js';
@@ -125,11 +126,26 @@ export class DataStore {
     const sizeKey = seeded ? key : canonicalJson(spec.data);
     const known = this.sizes.get(sizeKey);
     if (known !== undefined) return known;
-    const dataset = this.built.get(key)?.dataset ?? this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts).dataset;
-    const extraSets = Object.keys(dataset.extra).length;
-    const dims = { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets };
+    const dims = (!seeded && this.csvDims(spec.data, spec.resolved.shifts.length)) || this.builtDims(this.built.get(key)?.dataset ?? this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts).dataset);
     this.sizes.set(sizeKey, dims);
     return dims;
+  }
+
+  /**
+   * A csv run's sizes from its table alone (no split built: the parent would otherwise hold a copy of
+   * the data, and the parse's memory, while the workers start). Every shift of csv data is one extra
+   * evaluation set of the test set's size (relabelling and correlation shifts are config errors there).
+   */
+  private csvDims(data: DataConfig, shifts: number): DataDims | undefined {
+    if (data.kind !== 'csv') return undefined;
+    const loaded = this.tables.get(data.path);
+    if (loaded === undefined) throw new Error(`csv file ${data.path} was not loaded by openData`);
+    const { train, test } = csvSplitSizes(loaded.table, loaded.file, data);
+    return { features: loaded.table.columns.length, classes: loaded.table.classes.length, trainSize: train, testSize: test, extraSets: shifts };
+  }
+
+  private builtDims(dataset: Dataset): DataDims {
+    return { features: dataset.train.features, classes: dataset.classes, trainSize: dataset.train.n, testSize: dataset.test.n, extraSets: Object.keys(dataset.extra).length };
   }
 
   /** Training-set size of a run (after any sub-population restriction for real data), for progress estimates. */
