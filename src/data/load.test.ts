@@ -179,4 +179,24 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
       expect(store.build(s1!) === first).toBe(store === roomy);
     }
   });
+
+  it('drops a kept dataset beyond its budget before building the next one, not after', async () => {
+    const plan = planOf('{kind: csv, path: good.csv, label: y}');
+    const [s1, s2, s3] = [1, 2, 3].map((seed) => ({ ...plan.runs[0]!, seed }));
+    const shared = (await openData(plan, configFile)).shared();
+    /** Records the bytes the store keeps each time it builds a dataset. */
+    class Watched extends DataStore {
+      readonly keptAtBuild: number[] = [];
+      protected override assemble(...args: Parameters<DataStore['assemble']>): ReturnType<DataStore['assemble']> {
+        this.keptAtBuild.push(this.keptBytes());
+        return super.assemble(...args);
+      }
+    }
+    const tight = new Watched(new Map(shared.tables), 1); // a dataset takes 600 bytes
+    const roomy = new Watched(new Map(shared.tables), 1000);
+    for (const store of [tight, roomy]) for (const spec of [s1!, s2!, s3!]) store.build(spec);
+    expect(tight.keptAtBuild).toEqual([0, 0, 0]);
+    expect(tight.keptBytes()).toBe(600);
+    expect(roomy.keptAtBuild).toEqual([0, 600, 600]); // 2 datasets exceed 1000 bytes: the older goes after
+  });
 });

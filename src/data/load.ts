@@ -85,16 +85,29 @@ export class DataStore {
     const key = dataKey(spec);
     const hit = this.built.get(key);
     if (hit !== undefined) return hit;
+    // Kept datasets beyond the budget (the latest, kept whatever its size) go before the next is built:
+    // a worker holds one large dataset at a time, not the last run's and the next one's together.
+    let kept = this.keptBytes();
+    for (const [k, b] of this.built) {
+      if (kept <= this.cacheBytes) break;
+      this.built.delete(k);
+      kept -= builtBytes(b);
+    }
     const built = this.assemble(spec.data, spec.data.seed ?? spec.seed, spec.resolved.shifts);
     this.built.set(key, built);
     // Drop the oldest while more than CACHE are kept, or more than cacheBytes (the newest stays).
-    let bytes = [...this.built.values()].reduce((sum, b) => sum + builtBytes(b), 0);
+    let bytes = this.keptBytes();
     for (const [k, b] of this.built) {
       if (k === key || (this.built.size <= CACHE && bytes <= this.cacheBytes)) break;
       this.built.delete(k);
       bytes -= builtBytes(b);
     }
     return built;
+  }
+
+  /** Bytes of the built datasets this store keeps. */
+  keptBytes(): number {
+    return [...this.built.values()].reduce((sum, b) => sum + builtBytes(b), 0);
   }
 
   /** The measured shifts of a run's data (train vs test, test vs each shift's set, the drift's end points). */
@@ -153,7 +166,8 @@ export class DataStore {
     return spec.data.kind === 'synthetic' ? spec.data.trainSize : this.dims(spec).trainSize;
   }
 
-  private assemble(data: DataConfig, seed: number, shifts: readonly NamedShift[]): BuiltData {
+  /** Builds a run's data (protected: a test observes what the store keeps at that moment). */
+  protected assemble(data: DataConfig, seed: number, shifts: readonly NamedShift[]): BuiltData {
     switch (data.kind) {
       case 'synthetic':
         return generateSynthetic(data, seed, shifts);
