@@ -50,8 +50,8 @@ export interface ShiftMeasure {
 /** Rows per sample for the MMD (O(k^2 features) time). */
 export const MMD_SAMPLE = 500;
 
-function column(split: Split, j: number): Float64Array {
-  const out = new Float64Array(split.n);
+/** Feature j of every row of `split`, into `out` (of split.n values). */
+function column(split: Split, j: number, out: Float64Array): Float64Array {
   for (let r = 0; r < split.n; r++) out[r] = split.x[r * split.features + j] as number;
   return out;
 }
@@ -71,13 +71,17 @@ const avg = (a: number[]): number => (a.length === 0 ? NaN : a.reduce((s, v) => 
 export function measureShift(source: Split, target: Split, rng: Rng, mmdSample = MMD_SAMPLE): ShiftMeasure {
   if (source.features !== target.features) throw new RangeError(`measureShift: ${source.features} vs ${target.features} features`);
   const perFeature: FeatureShift[] = [];
+  // One set of buffers for every feature (a column of a 400k-row training set is 3 MB: fresh arrays per
+  // feature made the worker's heap grow by tens of MB for a moment).
+  const [a, sortedA] = [new Float64Array(source.n), new Float64Array(source.n)];
+  const [b, sortedB] = [new Float64Array(target.n), new Float64Array(target.n)];
   for (let j = 0; j < source.features; j++) {
-    const a = column(source, j);
-    const b = column(target, j);
+    column(source, j, a);
+    column(target, j, b);
     const [sourceMean, sourceStd] = meanStd(a);
     const [targetMean, targetStd] = meanStd(b);
-    const sa = standardizedSorted(a);
-    const sb = standardizedSorted(b);
+    const sa = standardizedSorted(a, sortedA);
+    const sb = standardizedSorted(b, sortedB);
     const shape = sa !== undefined && sb !== undefined ? wassersteinKs(sa, sb) : { w1: NaN, ks: NaN };
     const used = sourceStd > 0;
     perFeature.push({

@@ -29,6 +29,11 @@ describe('wassersteinKs (hand-computed references)', () => {
     expect(z.reduce((s, v) => s + v * v, 0) / z.length).toBeCloseTo(1, 12);
     expect(Array.from(z)).toEqual([...z].sort((x, y) => x - y));
     expect(standardizedSorted([2, 2, 2])).toBeUndefined();
+    // Into a caller's buffer: the same values, in that buffer; a buffer of another length is a bug.
+    const buffer = new Float64Array(4).fill(NaN);
+    expect(standardizedSorted([3, 1, 2, 10], buffer)).toBe(buffer);
+    expect(Array.from(buffer)).toEqual(Array.from(z));
+    expect(() => standardizedSorted([3, 1, 2], buffer)).toThrow(RangeError);
   });
 
   it('after standardization a pure mean/variance change has zero shape distance', () => {

@@ -19,11 +19,15 @@ function meanStd(a: ArrayLike<number>): { mean: number; std: number } {
   return { mean, std: Math.sqrt(v / a.length) };
 }
 
-/** The sample standardized by its own mean and std, sorted ascending (undefined when its std is 0). */
-export function standardizedSorted(a: ArrayLike<number>): Float64Array | undefined {
+/**
+ * The sample standardized by its own mean and std, sorted ascending (undefined when its std is 0).
+ * `out` (of a.length values) receives them instead of a new array: a caller looping over features
+ * reuses one buffer.
+ */
+export function standardizedSorted(a: ArrayLike<number>, out = new Float64Array(a.length)): Float64Array | undefined {
+  if (out.length !== a.length) throw new RangeError(`standardizedSorted: out holds ${out.length} values, the sample ${a.length}`);
   const { mean, std } = meanStd(a);
   if (!(std > 0)) return undefined;
-  const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = ((a[i] as number) - mean) / std;
   return out.sort();
 }
