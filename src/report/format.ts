@@ -51,9 +51,15 @@ export function fmtRatio(r: number): string {
   return r >= 1 ? `${r.toFixed(1)}x` : `${sig(r, 2)}x`;
 }
 
-/** A ratio's CI as '2.4-3.9'. */
+/**
+ * A ratio's CI as '2.4-3.9'. An unbounded end (a target reached by the first evaluation is known only to
+ * within (0, evalEvery], so its ratio can be arbitrarily large) reads 'at least 1.0' or 'at most 3.9'.
+ */
 export function fmtRatioCi(low: number, high: number): string {
-  return `${fmtRatio(low).slice(0, -1)}-${fmtRatio(high).slice(0, -1)}`;
+  const end = (r: number): string => fmtRatio(r).slice(0, -1);
+  if (!Number.isFinite(high)) return `at least ${end(low)}`;
+  if (!(low > 0)) return `at most ${end(high)}`;
+  return `${end(low)}-${end(high)}`;
 }
 
 /** A count with its noun, pluralised: '1 seed', '3 seeds'. */

@@ -30,6 +30,8 @@ describe('format', () => {
     expect(fmtRatio(21.6)).toBe('22x');
     expect(fmtRatio(0.5567)).toBe('0.56x');
     expect(fmtRatioCi(2.44, 3.91)).toBe('2.4-3.9');
+    expect(fmtRatioCi(1, Infinity)).toBe('at least 1.0');
+    expect(fmtRatioCi(0, 3.91)).toBe('at most 3.9');
   });
 
   it('joins clauses into one sentence', () => {
