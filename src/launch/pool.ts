@@ -30,18 +30,23 @@ export function poolExecutor(workers: number, filename = WORKER, data?: SharedDa
   ): Promise<RunResult[]> {
     const { port1, port2 } = new MessageChannel();
     let finished = false;
+    // The result and the progress travel on different channels: the parent waits for the worker's last
+    // message ('done') so the last evaluation is delivered before the result is committed. The port's
+    // 'close' event is not a signal here: it reached the parent only about 1 s after the worker closed
+    // its end (Node 20), a second lost per task.
+    let done!: () => void;
+    const delivered = new Promise<void>((resolve) => (done = resolve));
     port1.on('message', (m: ProgressMessage) => {
+      if (m.kind === 'done') return done();
       if (finished) return; // the port may deliver after the result
       if (m.kind === 'start') for (const h of hooks) h.onStart?.();
       else hooks[m.member ?? 0]?.onEval?.(m.record, m.total);
     });
-    // The worker closes its end when the task ends: messages posted before that arrive before 'close', so
-    // waiting for it delivers the last evaluation before the result (the two travel on different channels).
-    const closed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
+    port1.once('close', () => done());
     const t0 = performance.now();
     try {
       const out = (await pool.run(makeTask(port2), { name, transferList: [port2], signal: controller.signal })) as RunResult | RunResult[];
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       return Array.isArray(out) ? out : [out];
     } catch (err) {
       if (controller.signal.aborted) throw controller.signal.reason;

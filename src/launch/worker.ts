@@ -28,10 +28,11 @@ export interface GroupTask {
 }
 
 /**
- * Posted on the task's port: when the run (or group) begins, then after each evaluation; `member` is
- * the run's position in a group task.
+ * Posted on the task's port: when the run (or group) begins, after each evaluation (`member` is the run's
+ * position in a group task), and `done` last, however the task ended: messages on one port arrive in
+ * order, so `done` tells the parent it holds every evaluation.
  */
-export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number; member?: number };
+export type ProgressMessage = { kind: 'start' } | { kind: 'eval'; record: EvalRecord; total: number; member?: number } | { kind: 'done' };
 
 let backendReady: Promise<string> | undefined;
 
@@ -50,6 +51,12 @@ export function startBackend(choice: BackendChoice): Promise<string> {
   return backendReady;
 }
 
+/** The task's last message, then its port closed. */
+function endPort(port: MessagePort | undefined): void {
+  port?.postMessage({ kind: 'done' } satisfies ProgressMessage);
+  port?.close();
+}
+
 /** Runs one task in this worker (tinypool calls it by name). */
 export async function runTask(task: RunTask): Promise<RunResult> {
   await startBackend(task.backend);
@@ -59,7 +66,7 @@ export async function runTask(task: RunTask): Promise<RunResult> {
     post({ kind: 'start' });
     return await runOne(task.spec, { onEval: (record, total) => post({ kind: 'eval', record, total }), ...(task.data ? { data: task.data } : {}) });
   } finally {
-    task.port?.close();
+    endPort(task.port);
   }
 }
 
@@ -73,6 +80,6 @@ export async function runGroupTask(task: GroupTask): Promise<RunResult[]> {
     const onEval = (member: number, record: EvalRecord, total: number): void => post({ kind: 'eval', record, total, member });
     return await runGroup(task.specs, { onEval, ...(task.data ? { data: task.data } : {}) });
   } finally {
-    task.port?.close();
+    endPort(task.port);
   }
 }
