@@ -1,7 +1,7 @@
 import { CsvError, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../config/schema.js';
-import type { Split } from './split.js';
+import type { DenseSplit } from './split.js';
 import { didYouMean } from '../util/suggest.js';
 import { Rng } from '../stats/rng.js';
 
@@ -267,7 +267,7 @@ export function csvSplitSizes(table: CsvTable, file: string, cfg: Pick<CsvDataCo
 }
 
 /** The train and test sets of a parsed table: a seeded stratified split, then optional standardization. */
-export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: Split; test: Split } {
+export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: DenseSplit; test: DenseSplit } {
   const k = table.classes.length;
   const { wantTest } = splitCounts(table, file, cfg.testFraction);
   const order = Rng.derive(seed, 'data', 'split').permutation(table.n);
@@ -284,7 +284,7 @@ export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataCo
     }
   }
   const f = table.columns.length;
-  const pick = (rows: number[]): Split => {
+  const pick = (rows: number[]): DenseSplit => {
     const x = new Float32Array(rows.length * f);
     rows.forEach((r, i) => x.set(table.x.subarray(r * f, (r + 1) * f), i * f));
     return { x, y: Int32Array.from(rows, (r) => table.y[r] as number), n: rows.length, features: f };
@@ -296,7 +296,7 @@ export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataCo
 }
 
 /** Standardize every split in place with the per-feature mean and std of `train` (a constant feature is only centred). */
-export function standardizeWithTrain(train: Split, splits: Split[]): void {
+export function standardizeWithTrain(train: DenseSplit, splits: DenseSplit[]): void {
   const f = train.features;
   for (let j = 0; j < f; j++) {
     let s = 0;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../record/convergence.js';
 import { smallGammaFraction } from '../stats/gamma.js';
 import { batchOf, epochOrder } from '../data/batching.js';
+import { leadingRows } from '../data/split.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
 import { runSteps } from '../plan/estimate.js';
@@ -46,13 +47,13 @@ export interface GroupHooks {
   onTrained?: (member: number, mlp: Mlp, sets: EvalSet[], lastStep: number) => Promise<void> | void;
 }
 
-/** The first `limit` rows of a split as an evaluation set on the backend. */
+/** The first `limit` rows of a split as an evaluation set on the backend (a copy in the backend's memory). */
 export function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
   const n = Math.min(limit, split.n);
   return {
     name,
     n,
-    x: tf.tensor2d(split.x.subarray(0, n * split.features), [n, split.features]),
+    x: tf.tensor2d(leadingRows(split, n), [n, split.features]),
     y: tf.tensor1d(split.y.subarray(0, n), 'int32'),
     onehot: tf.tensor2d(oneHot(split.y.subarray(0, n), classes), [n, classes]),
   };
@@ -193,7 +194,7 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
       evalSets.push(toEvalSet('train', data.train, classes, spec.train.evalTrainSize), toEvalSet('test', data.test, classes));
       for (const [name, split] of Object.entries(data.extra)) evalSets.push(toEvalSet(name, split, classes));
       // The whole training set on the backend only for the population statistics of `eval` modes.
-      const xTrain = spec.eval ? own(tf.tensor2d(data.train.x, [n, features]), (t) => t.dispose()) : undefined;
+      const xTrain = spec.eval ? own(tf.tensor2d(leadingRows(data.train), [n, features]), (t) => t.dispose()) : undefined;
       const member: Member = {
         spec,
         data,
@@ -217,7 +218,7 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
         const probeN = Math.min(spec.probes.size, probeSplit.n);
         const probeX =
           spec.probes.set !== 'batch'
-            ? own(tf.tensor3d(probeSplit.x.subarray(0, probeN * features), [1, probeN, features]), (t) => t.dispose())
+            ? own(tf.tensor3d(leadingRows(probeSplit, probeN), [1, probeN, features]), (t) => t.dispose())
             : undefined;
         const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
         const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(widths, rows, [noisy], [probeNoiseRng]) : undefined;
