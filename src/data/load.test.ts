@@ -171,7 +171,7 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
     const [s1, s2] = [1, 2].map((seed) => ({ ...plan.runs[0]!, seed }));
     const shared = (await openData(plan, configFile)).shared();
     const roomy = DataStore.fromShared(shared);
-    const tight = DataStore.fromShared(shared, 1); // 50 rows x 2 features: a dataset takes 600 bytes
+    const tight = DataStore.fromShared(shared, 1); // 50 rows: a dataset's views take 400 bytes (row indices and labels)
     for (const store of [roomy, tight]) {
       const first = store.build(s1!);
       store.build(s2!);
@@ -192,11 +192,11 @@ describe('readCsvTable: the file streamed once into shared memory', () => {
         return super.assemble(...args);
       }
     }
-    const tight = new Watched(new Map(shared.tables), 1); // a dataset takes 600 bytes
-    const roomy = new Watched(new Map(shared.tables), 1000);
+    const tight = new Watched(new Map(shared.tables), 1); // a dataset's views take 400 bytes
+    const roomy = new Watched(new Map(shared.tables), 700);
     for (const store of [tight, roomy]) for (const spec of [s1!, s2!, s3!]) store.build(spec);
     expect(tight.keptAtBuild).toEqual([0, 0, 0]);
-    expect(tight.keptBytes()).toBe(600);
-    expect(roomy.keptAtBuild).toEqual([0, 600, 600]); // 2 datasets exceed 1000 bytes: the older goes after
+    expect(tight.keptBytes()).toBe(400);
+    expect(roomy.keptAtBuild).toEqual([0, 400, 400]); // 2 datasets exceed 700 bytes: the older goes after
   });
 });
