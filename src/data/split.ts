@@ -81,14 +81,20 @@ export function readRows(split: Split, rows: ArrayLike<number>, out = new Float3
 }
 
 /**
- * The first `n` rows as a row-major matrix: a dense split's own array (a view on it: never write to it),
- * a new array for a view split.
+ * Rows [start, start + size) as a row-major matrix: a dense split's own array (a view on it: never write
+ * to it), a new array for a view split.
  */
-export function leadingRows(split: Split, n = split.n): Float32Array {
-  if (!isView(split)) return split.x.subarray(0, n * split.features);
-  const out = new Float32Array(n * split.features);
-  for (let r = 0; r < n; r++) readRow(split, r, out, r * split.features);
+export function rowBlock(split: Split, start: number, size: number): Float32Array {
+  const f = split.features;
+  if (!isView(split)) return split.x.subarray(start * f, (start + size) * f);
+  const out = new Float32Array(size * f);
+  for (let r = 0; r < size; r++) readRow(split, start + r, out, r * f);
   return out;
+}
+
+/** The first `n` rows as a row-major matrix (see rowBlock: never write to it). */
+export function leadingRows(split: Split, n = split.n): Float32Array {
+  return rowBlock(split, 0, n);
 }
 
 /** Feature j of every row of a split, into `out` (of at least split.n values). */
