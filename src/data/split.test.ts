@@ -3,7 +3,7 @@ import { CsvDataSchema } from '../config/schema.js';
 import { Rng } from '../stats/rng.js';
 import { parseCsvTable, splitCsvTable } from './csv-data.js';
 import { splitWhere } from './region.js';
-import { isView, leadingRows, readColumn, readRow, readRows, splitBytes, takeRows, type DenseSplit, type Split } from './split.js';
+import { isView, leadingRows, readColumn, rowBlock, readRow, readRows, splitBytes, takeRows, type DenseSplit, type Split } from './split.js';
 
 const cfg = (extra: Record<string, unknown> = {}) => CsvDataSchema.parse({ kind: 'csv', path: 'd.csv', ...extra });
 
@@ -60,6 +60,11 @@ function expectSameValues(split: Split, expected: DenseSplit): void {
   expect(split.n).toBe(expected.n);
   expect(Array.from(split.y)).toEqual(Array.from(expected.y));
   expect(bytes(leadingRows(split)).equals(bytes(expected.x))).toBe(true);
+  const scratch = new Float32Array(4 * F).fill(NaN);
+  const size = Math.min(3, split.n - 1);
+  const block = rowBlock(split, 1, size, scratch);
+  expect(bytes(block).equals(bytes(expected.x.subarray(F, (1 + size) * F)))).toBe(true);
+  if (isView(split)) expect(block.buffer).toBe(scratch.buffer); // read into the buffer given
   const order = Rng.derive(1, 'order').permutation(split.n);
   expect(bytes(readRows(split, order)).equals(bytes(readRows(expected, order)))).toBe(true);
   const row = new Float32Array(F + 2);

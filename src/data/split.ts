@@ -82,14 +82,15 @@ export function readRows(split: Split, rows: ArrayLike<number>, out = new Float3
 
 /**
  * Rows [start, start + size) as a row-major matrix: a dense split's own array (a view on it: never write
- * to it), a new array for a view split.
+ * to it); for a view split, the rows read into `out` (its first size * features values, when it has
+ * room) or a new array.
  */
-export function rowBlock(split: Split, start: number, size: number): Float32Array {
+export function rowBlock(split: Split, start: number, size: number, out?: Float32Array): Float32Array {
   const f = split.features;
   if (!isView(split)) return split.x.subarray(start * f, (start + size) * f);
-  const out = new Float32Array(size * f);
-  for (let r = 0; r < size; r++) readRow(split, start + r, out, r * f);
-  return out;
+  const block = out !== undefined && out.length >= size * f ? out.subarray(0, size * f) : new Float32Array(size * f);
+  for (let r = 0; r < size; r++) readRow(split, start + r, block, r * f);
+  return block;
 }
 
 /** The first `n` rows as a row-major matrix (see rowBlock: never write to it). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardInfer, type Mlp } from '../model/mlp.js';
 import { sliceRowsOf } from '../model/row-slices.js';
 import { oneHot } from '../data/onehot.js';
-import { leadingRows, rowBlock, type Split } from '../data/split.js';
+import { isView, leadingRows, rowBlock, type Split } from '../data/split.js';
 
 /**
  * An evaluation set: its labels on the backend, its features either on the backend whole (`x`: a
@@ -13,7 +13,11 @@ export interface EvalSet {
   name: string;
   /** The whole features [n, features], on a resident set only (eval modes and `bn-exp identity` use them whole). */
   x?: tf.Tensor2D;
-  /** Rows [start, start + size) of the features on the backend: `x` itself when that is all of it, else a new tensor. */
+  /**
+   * Rows [start, start + size) of the features on the backend: `x` itself when that is all of it, else a
+   * new tensor, to dispose before the next call (the cpu backend keeps the buffer it was made from, which
+   * the next call may refill).
+   */
   rows(start: number, size: number): tf.Tensor2D;
   y: tf.Tensor1D; // int32 labels
   onehot: tf.Tensor2D; // float32 [n, classes]
@@ -31,9 +35,13 @@ export function toEvalSet(name: string, split: Split, classes: number, limit = s
   const n = Math.min(limit, split.n);
   const f = split.features;
   const x = resident ? tf.tensor2d(leadingRows(split, n), [n, f]) : undefined;
+  // One buffer for every chunk of a view split (a fresh one per chunk piles up as garbage: 10 MB per
+  // evaluation of an 80k-row test set, which V8 collects only after tens of MB).
+  let chunk: Float32Array | undefined;
   const rows = (start: number, size: number): tf.Tensor2D => {
-    if (x === undefined) return tf.tensor2d(rowBlock(split, start, size), [size, f]);
-    return start === 0 && size === n ? x : sliceRowsOf(x, start, size);
+    if (x !== undefined) return start === 0 && size === n ? x : sliceRowsOf(x, start, size);
+    chunk ??= isView(split) ? new Float32Array(Math.min(CHUNK, n) * f) : undefined;
+    return tf.tensor2d(rowBlock(split, start, size, chunk), [size, f]);
   };
   const set: EvalSet = {
     name,
