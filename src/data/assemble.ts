@@ -1,6 +1,6 @@
 import type { NamedShift } from '../config/resolve.js';
 import type { DataConfig, DriftConfig } from '../config/schema.js';
-import type { Dataset, Split } from './split.js';
+import { leadingRows, type Dataset, type Split } from './split.js';
 import type { ShiftMeasure } from './measure-shift.js';
 import { Rng } from '../stats/rng.js';
 import { describeShift, scaleShift, shiftFamily, shiftSplit, shiftInputs, type MapShift, type ShiftBasis, type ShiftFamily } from './shifts.js';
@@ -85,10 +85,12 @@ export function driftPhases(
   relabel?: (x: Float32Array, n: number) => Int32Array,
 ): Split[] {
   const phases: Split[] = [train];
+  if (drift.phases < 2) return phases;
+  const source = leadingRows(train); // phases are new values: a view split's rows are read once for all of them
   for (let p = 1; p < drift.phases; p++) {
     const t = p / (drift.phases - 1);
     // The same stream at every phase: the random parameters (gains, flipped features) stay put and grow with t.
-    const x = shiftInputs(train.x, scaleShift(drift.to, t), basis, Rng.derive(seed, 'data', 'drift'));
+    const x = shiftInputs(source, scaleShift(drift.to, t), basis, Rng.derive(seed, 'data', 'drift'));
     const y = drift.to.relabel && relabel !== undefined ? relabel(x, train.n) : train.y.slice();
     phases.push({ x, y, n: train.n, features: train.features });
   }

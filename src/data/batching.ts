@@ -1,5 +1,5 @@
 import type { Batching } from '../config/schema.js';
-import type { Split } from './split.js';
+import { readRow, readRows, type Split } from './split.js';
 import type { Rng } from '../stats/rng.js';
 
 /**
@@ -41,9 +41,11 @@ function projectionSorted(split: Split, rng: Rng): Int32Array {
   const f = split.features;
   const w = rng.fillNormal(new Float64Array(f));
   const proj = new Float64Array(split.n);
+  const row = new Float32Array(f);
   for (let r = 0; r < split.n; r++) {
+    readRow(split, r, row);
     let s = 0;
-    for (let j = 0; j < f; j++) s += (w[j] as number) * (split.x[r * f + j] as number);
+    for (let j = 0; j < f; j++) s += (w[j] as number) * (row[j] as number);
     proj[r] = s;
   }
   const order = Array.from(rng.permutation(split.n)); // random tie-breaks
@@ -66,12 +68,5 @@ function shuffleBatches(order: Int32Array, batchSize: number, rng: Rng): Int32Ar
 
 /** One mini-batch as plain arrays: the given rows of a split, in that order (features and labels). */
 export function batchOf(split: Split, rows: Int32Array): { x: Float32Array; y: Int32Array } {
-  const f = split.features;
-  const x = new Float32Array(rows.length * f);
-  const y = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    x.set(split.x.subarray(r * f, (r + 1) * f), i * f);
-    y[i] = split.y[r] as number;
-  });
-  return { x, y };
+  return { x: readRows(split, rows), y: Int32Array.from(rows, (r) => split.y[r] as number) };
 }

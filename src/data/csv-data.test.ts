@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvDataSchema } from '../config/schema.js';
 import { CsvTableBuilder, DataError, parseCsvTable, splitCsvTable } from './csv-data.js';
 import { classCounts, featureStats } from '../stats/moments.js';
+import { leadingRows } from './split.js';
 
 const cfg = (extra: Record<string, unknown> = {}) => CsvDataSchema.parse({ kind: 'csv', path: 'd.csv', ...extra });
 
@@ -61,15 +62,15 @@ describe('splitCsvTable', () => {
     const { train, test } = splitCsvTable(t, 'd.csv', cfg({ testFraction: 0.2 }), 1);
     expect([train.n, test.n]).toEqual([16, 4]);
     expect(Array.from(classCounts(test.y, 2))).toEqual([2, 2]);
-    const s = featureStats(train);
+    const s = featureStats({ x: leadingRows(train), n: train.n, features: train.features });
     expect(s.mean[0]).toBeCloseTo(0, 6);
     expect(s.std[1]).toBeCloseTo(1, 6);
     // disjoint and complete: undo the standardization of column a (= row index) from b = 2a + 1 exactly
     const raw = splitCsvTable(t, 'd.csv', cfg({ standardize: false }), 1);
-    const rows = [...raw.train.x, ...raw.test.x].filter((_, k) => k % 2 === 0).sort((p, q) => p - q);
+    const rows = [...leadingRows(raw.train), ...leadingRows(raw.test)].filter((_, k) => k % 2 === 0).sort((p, q) => p - q);
     expect(rows).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(splitCsvTable(t, 'd.csv', cfg({ standardize: false }), 1).test.x).toEqual(raw.test.x);
-    expect(splitCsvTable(t, 'd.csv', cfg({ standardize: false }), 2).test.x).not.toEqual(raw.test.x);
+    expect(leadingRows(splitCsvTable(t, 'd.csv', cfg({ standardize: false }), 1).test)).toEqual(leadingRows(raw.test));
+    expect(leadingRows(splitCsvTable(t, 'd.csv', cfg({ standardize: false }), 2).test)).not.toEqual(leadingRows(raw.test));
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { CsvError, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../config/schema.js';
-import type { Split } from './split.js';
+import type { Standardization, ViewSplit } from './split.js';
 import { didYouMean } from '../util/suggest.js';
 import { Rng } from '../stats/rng.js';
 
@@ -9,8 +9,9 @@ import { Rng } from '../stats/rng.js';
  * A user's CSV file as a dataset (pure: the caller reads the file). The first line is the header; the
  * label column holds numbers or strings (classes are the sorted distinct values); every feature cell
  * must be a finite number. The split is seeded and stratified: round(testFraction * n_c) rows of each
- * class c go to test. With `standardize`, features are standardized with the training set's mean and
- * std (a constant feature is only centred).
+ * class c go to test. The two sets are views of the table's rows (the table is never copied); with
+ * `standardize`, values are standardized as they are read with the training set's mean and std (a
+ * constant feature is only centred).
  */
 
 /** `; did you mean "x"?` for the closest column name, or the columns when none is close. */
@@ -266,46 +267,54 @@ export function csvSplitSizes(table: CsvTable, file: string, cfg: Pick<CsvDataCo
   return { train, test };
 }
 
-/** The train and test sets of a parsed table: a seeded stratified split, then optional standardization. */
-export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: Split; test: Split } {
+/**
+ * The train and test sets of a parsed table: a seeded stratified split, as views of the table's rows (no
+ * copy of its values), standardized on read with the training rows' constants when `standardize` is set.
+ */
+export function splitCsvTable(table: CsvTable, file: string, cfg: Pick<CsvDataConfig, 'testFraction' | 'standardize'>, seed: number): { train: ViewSplit; test: ViewSplit } {
   const k = table.classes.length;
-  const { wantTest } = splitCounts(table, file, cfg.testFraction);
+  const { wantTest, train: nTrain, test: nTest } = splitCounts(table, file, cfg.testFraction);
   const order = Rng.derive(seed, 'data', 'split').permutation(table.n);
   const taken = new Array<number>(k).fill(0);
-  const trainRows: number[] = [];
-  const testRows: number[] = [];
+  const trainRows = new Int32Array(nTrain);
+  const testRows = new Int32Array(nTest);
+  let [i, t] = [0, 0];
   for (const r of order) {
     const c = table.y[r] as number;
     if ((taken[c] as number) < (wantTest[c] as number)) {
       taken[c] = (taken[c] as number) + 1;
-      testRows.push(r);
+      testRows[t++] = r;
     } else {
-      trainRows.push(r);
+      trainRows[i++] = r;
     }
   }
   const f = table.columns.length;
-  const pick = (rows: number[]): Split => {
-    const x = new Float32Array(rows.length * f);
-    rows.forEach((r, i) => x.set(table.x.subarray(r * f, (r + 1) * f), i * f));
-    return { x, y: Int32Array.from(rows, (r) => table.y[r] as number), n: rows.length, features: f };
+  const standardize = cfg.standardize ? trainStandardization(table.x, trainRows, f) : undefined;
+  const view = (rows: Int32Array): ViewSplit => {
+    const split: ViewSplit = { table: table.x, rows, y: Int32Array.from(rows, (r) => table.y[r] as number), n: rows.length, features: f };
+    if (standardize !== undefined) split.standardize = standardize;
+    return split;
   };
-  const train = pick(trainRows);
-  const test = pick(testRows);
-  if (cfg.standardize) standardizeWithTrain(train, [train, test]);
-  return { train, test };
+  return { train: view(trainRows), test: view(testRows) };
 }
 
-/** Standardize every split in place with the per-feature mean and std of `train` (a constant feature is only centred). */
-export function standardizeWithTrain(train: Split, splits: Split[]): void {
-  const f = train.features;
+/**
+ * The per-feature mean and std of the training rows of a [rows, features] matrix, summed in float64 over
+ * the rows in the given order (a constant feature gets scale 1: it is only centred).
+ */
+function trainStandardization(x: Float32Array, trainRows: Int32Array, f: number): Standardization {
+  const n = trainRows.length;
+  const mean = new Float64Array(f);
+  const scale = new Float64Array(f);
   for (let j = 0; j < f; j++) {
     let s = 0;
-    for (let r = 0; r < train.n; r++) s += train.x[r * f + j] as number;
-    const mean = s / train.n;
+    for (let r = 0; r < n; r++) s += x[(trainRows[r] as number) * f + j] as number;
+    const m = s / n;
     let v = 0;
-    for (let r = 0; r < train.n; r++) v += ((train.x[r * f + j] as number) - mean) ** 2;
-    const std = Math.sqrt(v / train.n);
-    const scale = std > 0 ? std : 1;
-    for (const sp of splits) for (let r = 0; r < sp.n; r++) sp.x[r * f + j] = ((sp.x[r * f + j] as number) - mean) / scale;
+    for (let r = 0; r < n; r++) v += ((x[(trainRows[r] as number) * f + j] as number) - m) ** 2;
+    const std = Math.sqrt(v / n);
+    mean[j] = m;
+    scale[j] = std > 0 ? std : 1;
   }
+  return { mean, scale };
 }

@@ -12,7 +12,7 @@ import type { CsvDataConfig, DataConfig } from '../config/schema.js';
 import { ConfigError, UsageError, dedupe, type ConfigIssue } from '../errors.js';
 import type { Plan, RunSpec } from '../types.js';
 import type { BuiltData, MeasuredShift } from './assemble.js';
-import type { Dataset } from './split.js';
+import { splitBytes, type Dataset } from './split.js';
 import { csvFailure, csvParseOptions, csvSplitSizes, CsvTableBuilder, DataError, splitCsvTable, type CsvTable } from './csv-data.js';
 import { measureShift } from './measure-shift.js';
 import { loadMnistDigits, mnistSplit } from './mnist.js';
@@ -189,10 +189,10 @@ export class DataStore {
   }
 }
 
-/** Bytes of a run's data arrays (train, test, extra sets, drift phases). */
+/** Bytes of a run's own data arrays (train, test, extra sets, drift phases; not the shared tables views read). */
 function builtBytes({ dataset }: BuiltData): number {
   const splits = [dataset.train, dataset.test, ...Object.values(dataset.extra), ...(dataset.trainPhases ?? []).slice(1)];
-  return splits.reduce((sum, s) => sum + s.x.byteLength + s.y.byteLength, 0);
+  return splits.reduce((sum, s) => sum + splitBytes(s), 0);
 }
 
 /** Cache key of a run's data: the resolved data section and the data seed. */

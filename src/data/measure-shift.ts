@@ -1,4 +1,4 @@
-import type { Split } from './split.js';
+import { readColumn, readRows, type Split } from './split.js';
 import { mmdRbf, standardizedSorted, subsampleRows, wassersteinKs } from '../stats/distances.js';
 import type { Rng } from '../stats/rng.js';
 
@@ -50,12 +50,6 @@ export interface ShiftMeasure {
 /** Rows per sample for the MMD (O(k^2 features) time). */
 export const MMD_SAMPLE = 500;
 
-/** Feature j of every row of `split`, into `out` (of split.n values). */
-function column(split: Split, j: number, out: Float64Array): Float64Array {
-  for (let r = 0; r < split.n; r++) out[r] = split.x[r * split.features + j] as number;
-  return out;
-}
-
 function meanStd(a: Float64Array): [number, number] {
   let s = 0;
   for (const v of a) s += v;
@@ -64,6 +58,9 @@ function meanStd(a: Float64Array): [number, number] {
   for (const v of a) q += (v - mean) ** 2;
   return [mean, Math.sqrt(q / a.length)];
 }
+
+/** 0, 1, ..., n - 1. */
+const firstRows = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 
 const avg = (a: number[]): number => (a.length === 0 ? NaN : a.reduce((s, v) => s + v, 0) / a.length);
 
@@ -76,8 +73,8 @@ export function measureShift(source: Split, target: Split, rng: Rng, mmdSample =
   const [a, sortedA] = [new Float64Array(source.n), new Float64Array(source.n)];
   const [b, sortedB] = [new Float64Array(target.n), new Float64Array(target.n)];
   for (let j = 0; j < source.features; j++) {
-    column(source, j, a);
-    column(target, j, b);
+    readColumn(source, j, a);
+    readColumn(target, j, b);
     const [sourceMean, sourceStd] = meanStd(a);
     const [targetMean, targetStd] = meanStd(b);
     const sa = standardizedSorted(a, sortedA);
@@ -100,7 +97,8 @@ export function measureShift(source: Split, target: Split, rng: Rng, mmdSample =
   const ratios = used.map((p) => p.stdRatio);
   const ra = subsampleRows(source.n, mmdSample, rng);
   const rb = subsampleRows(target.n, mmdSample, rng);
-  const mmd = mmdRbf(source.x, ra, target.x, rb, source.features);
+  // Only the subsampled rows are read (a view split holds no matrix to index into).
+  const mmd = mmdRbf(readRows(source, ra), firstRows(ra.length), readRows(target, rb), firstRows(rb.length), source.features);
   return {
     nSource: source.n,
     nTarget: target.n,

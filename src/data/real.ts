@@ -3,7 +3,7 @@ import type { CsvDataConfig, MnistDataConfig } from '../config/schema.js';
 import type { Dataset, Split } from './split.js';
 import { driftPhases, shiftEvalSets, shiftPairs, type BuiltData } from './assemble.js';
 import { DataError } from './csv-data.js';
-import { lowerQuantile, regionScores, splitWhere, type RegionConfig } from './region.js';
+import { lowerQuantile, splitScores, splitWhere, type RegionConfig } from './region.js';
 import { sampleBasis } from './shifts.js';
 
 /**
@@ -27,10 +27,9 @@ export function assembleReal(
     if (typeof region.feature === 'number' && region.feature >= train.features) {
       throw new DataError('data.shift', `subpopulation feature ${region.feature} is out of range: the data has ${train.features} features`);
     }
-    const threshold = lowerQuantile(regionScores(train.x, train.n, train.features, region.feature), region.fraction);
-    const scoreOf = (s: Split): Float64Array => regionScores(s.x, s.n, s.features, region.feature);
-    const trainScores = scoreOf(train);
-    const testScores = scoreOf(test);
+    const trainScores = splitScores(train, region.feature);
+    const testScores = splitScores(test, region.feature);
+    const threshold = lowerQuantile(trainScores, region.fraction);
     outside = splitWhere(test, (r) => (testScores[r] as number) > threshold);
     train = splitWhere(train, (r) => (trainScores[r] as number) <= threshold);
     test = splitWhere(test, (r) => (testScores[r] as number) <= threshold);

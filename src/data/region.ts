@@ -1,5 +1,5 @@
 import type { ShiftConfig } from '../config/schema.js';
-import type { Split } from './split.js';
+import { readRow, takeRows, type Split } from './split.js';
 
 /**
  * Sub-population shift ("black cats vs coloured cats"): a score per example (one feature, or the mean
@@ -10,17 +10,28 @@ import type { Split } from './split.js';
 /** The `subpopulation` entry of `data.shift`. */
 export type RegionConfig = Extract<ShiftConfig, { kind: 'subpopulation' }>;
 
+/** The score of the row of `features` values at x[at]: feature `feature`, or the row mean. */
+function rowScore(x: Float32Array, at: number, features: number, feature: RegionConfig['feature']): number {
+  if (feature !== 'mean') return x[at + feature] as number;
+  let sum = 0;
+  for (let j = 0; j < features; j++) sum += x[at + j] as number;
+  return sum / features;
+}
+
 /** Score of every row of an [n, features] matrix: feature `feature`, or the row mean. */
 export function regionScores(x: Float32Array, n: number, features: number, feature: RegionConfig['feature']): Float64Array {
   const s = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    if (feature === 'mean') {
-      let sum = 0;
-      for (let j = 0; j < features; j++) sum += x[r * features + j] as number;
-      s[r] = sum / features;
-    } else {
-      s[r] = x[r * features + feature] as number;
-    }
+  for (let r = 0; r < n; r++) s[r] = rowScore(x, r * features, features, feature);
+  return s;
+}
+
+/** Score of every row of a split (its values as it reads them), as `regionScores`. */
+export function splitScores(split: Split, feature: RegionConfig['feature']): Float64Array {
+  const s = new Float64Array(split.n);
+  const row = new Float32Array(split.features);
+  for (let r = 0; r < split.n; r++) {
+    readRow(split, r, row);
+    s[r] = rowScore(row, 0, split.features, feature);
   }
   return s;
 }
@@ -32,32 +43,14 @@ export function lowerQuantile(values: Float64Array, q: number): number {
   return sorted[k] as number;
 }
 
-/** The rows of a split whose score is inside (`below`: <= threshold) or outside (> threshold) the region. */
+/** The rows of a split for which `keep` holds, in order (a view split gives a view: see takeRows). */
 export function splitWhere(split: Split, keep: (row: number) => boolean): Split {
   const rows: number[] = [];
   for (let r = 0; r < split.n; r++) if (keep(r)) rows.push(r);
   return takeRows(split, rows);
 }
 
-/** A new split made of the given rows, in that order. */
-export function takeRows(split: Split, rows: ArrayLike<number>): Split {
-  const f = split.features;
-  const x = new Float32Array(rows.length * f);
-  const y = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as number;
-    x.set(split.x.subarray(r * f, (r + 1) * f), i * f);
-    y[i] = split.y[r] as number;
-  }
-  return { x, y, n: rows.length, features: f };
-}
-
 /** A predicate on rows of an [n, features] matrix: in the training region (score <= threshold) or not. */
 export function inRegion(region: RegionConfig, threshold: number, features: number): (x: Float32Array, row: number) => boolean {
-  return (x, row) => {
-    if (region.feature !== 'mean') return (x[row * features + region.feature] as number) <= threshold;
-    let sum = 0;
-    for (let j = 0; j < features; j++) sum += x[row * features + j] as number;
-    return sum / features <= threshold;
-  };
+  return (x, row) => rowScore(x, row * features, features, region.feature) <= threshold;
 }

@@ -1,5 +1,5 @@
 import type { ShiftConfig } from '../config/schema.js';
-import type { Split } from './split.js';
+import { leadingRows, readColumn, readRow, type Split } from './split.js';
 import { lognormalMoments, type InputConfig } from './inputs.js';
 import type { Rng } from '../stats/rng.js';
 import { sourceExpectation } from './source-expectation.js';
@@ -93,14 +93,19 @@ export function populationBasis(input: InputConfig, features: number): ShiftBasi
 
 /** The basis of real data: the per-feature mean and (population) std of the training inputs. */
 export function sampleBasis(train: Split): ShiftBasis {
-  const { n, features: f, x } = train;
+  const { n, features: f } = train;
   const mean = new Float64Array(f);
   const std = new Float64Array(f);
-  for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) mean[j] = (mean[j] as number) + (x[r * f + j] as number);
+  const row = new Float32Array(f);
+  for (let r = 0; r < n; r++) {
+    readRow(train, r, row);
+    for (let j = 0; j < f; j++) mean[j] = (mean[j] as number) + (row[j] as number);
+  }
   for (let j = 0; j < f; j++) mean[j] = (mean[j] as number) / n;
   for (let r = 0; r < n; r++) {
+    readRow(train, r, row);
     for (let j = 0; j < f; j++) {
-      const d = (x[r * f + j] as number) - (mean[j] as number);
+      const d = (row[j] as number) - (mean[j] as number);
       std[j] = (std[j] as number) + d * d;
     }
   }
@@ -146,14 +151,16 @@ export function shapeConstants(form: ShapeForm, a: number, basis: ShiftBasis): {
   }
   const sample = basis.sample;
   if (sample === undefined) throw new Error('shape shift: the basis has neither a population nor a sample');
+  const column = new Float64Array(sample.n);
   for (let j = 0; j < f; j++) {
     const m = basis.mean[j] as number;
     const s = basis.std[j] as number;
     if (!(s > 0)) continue;
+    readColumn(sample, j, column);
     let s1 = 0;
     let s2 = 0;
     for (let r = 0; r < sample.n; r++) {
-      const v = phi(((sample.x[r * f + j] as number) - m) / s);
+      const v = phi(((column[r] as number) - m) / s);
       s1 += v;
       s2 += v * v;
     }
@@ -255,7 +262,7 @@ export function shiftInputs(x: Float32Array, shift: MapShift, basis: ShiftBasis,
 
 /** Nuisance shift of a split: T applied to its inputs, labels copied unchanged. */
 export function shiftSplit(split: Split, shift: MapShift, basis: ShiftBasis, rng: Rng): Split {
-  return { x: shiftInputs(split.x, shift, basis, rng), y: split.y.slice(), n: split.n, features: split.features };
+  return { x: shiftInputs(leadingRows(split), shift, basis, rng), y: split.y.slice(), n: split.n, features: split.features };
 }
 
 /** The shift at a fraction t in [0, 1] of the way from the identity (drift during training). */

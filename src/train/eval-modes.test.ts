@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvalSchema, ModelSchema } from '../config/schema.js';
 import { bnChoiceOf } from '../config/resolve.js';
-import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, estimateBnStats, forwardBatchStats, forwardInfer, type Mlp } from '../model/mlp.js';
 import { selectBackend } from './backend.js';
 import { batchOrder, ModeEvaluator, onlineMoments, populationMoments } from './eval-modes.js';
-import type { EvalSet } from './evaluate.js';
+import { toEvalSet, type EvalSet } from './evaluate.js';
 import { maxAbsDiff, randn } from '../testing/numeric.js';
 
 
@@ -65,14 +64,7 @@ function algorithm2(z: Float64Array, rows: number, k: number, m: number): { mean
 }
 
 function evalSet(name: string, xs: Float32Array, ys: Int32Array, features: number, classes: number): EvalSet {
-  const n = ys.length;
-  return {
-    name,
-    n,
-    x: tf.tensor2d(xs, [n, features]),
-    y: tf.tensor1d(ys, 'int32'),
-    onehot: tf.tensor2d(oneHot(ys, classes), [n, classes]),
-  };
+  return toEvalSet(name, { x: xs, y: ys, n: ys.length, features }, classes, ys.length, true);
 }
 
 describe('inference modes', () => {

@@ -5,7 +5,7 @@ import { Rng } from '../stats/rng.js';
 import { estimateBnStats, forwardBatchStats, forwardInfer, type BnStats, type Mlp } from '../model/mlp.js';
 import type { BatchMoments } from '../model/ops.js';
 import { sliceRowsOf } from '../model/row-slices.js';
-import { lossAndCorrect, type EvalSet } from './evaluate.js';
+import { lossAndCorrect, residentX, type EvalSet } from './evaluate.js';
 
 /*
  * Inference modes besides the moving averages (README "Inference modes"; docs/science.md#inference-modes):
@@ -85,7 +85,7 @@ export class ModeEvaluator {
   private readonly plans = new Map<string, BatchPlan>();
 
   /**
-   * `trainX` is the whole training set; population statistics use `normBatch` (the training batch size,
+   * `sets` are resident (their features on the backend whole); `trainX` is the whole training set; population statistics use `normBatch` (the training batch size,
    * or the ghost batch size) and `populationBatches` batches of a seeded shuffle (default: one pass).
    */
   constructor(
@@ -149,15 +149,16 @@ export class ModeEvaluator {
         }
         for (const s of sets) {
           const name = `${s.name}@${label}`;
-          if (mode === 'population') add(name, s, forwardInfer(mlp, s.x, population));
+          const x = residentX(s);
+          if (mode === 'population') add(name, s, forwardInfer(mlp, x, population));
           else if (mode === 'adabn') {
             const size = Math.min(cfg.adabnSamples ?? s.n, s.n);
-            const source = size === s.n ? s.x : sliceRowsOf(s.x, 0, size);
+            const source = size === s.n ? x : sliceRowsOf(x, 0, size);
             const stats = estimateBnStats(mlp, source, (t) => onlineMoments(t, cfg.adabnBatch));
-            add(name, s, forwardInfer(mlp, s.x, stats));
+            add(name, s, forwardInfer(mlp, x, stats));
           } else if (mode !== 'moving') {
             const plan = this.plans.get(name)!;
-            const logits = tf.slice(forwardBatchStats(mlp, tf.gather(s.x, plan.rows), plan.k), [0, 0], [s.n, -1]);
+            const logits = tf.slice(forwardBatchStats(mlp, tf.gather(x, plan.rows), plan.k), [0, 0], [s.n, -1]);
             add(name, s, logits, tf.gather(s.y, plan.order), tf.gather(s.onehot, plan.order));
           }
         }

@@ -1,11 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema } from '../config/schema.js';
-import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp, forwardInfer } from '../model/mlp.js';
 import { selectBackend } from './backend.js';
-import { evaluate } from './evaluate.js';
+import { disposeEvalSets, evaluate, toEvalSet } from './evaluate.js';
 
 describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
   beforeAll(async () => {
@@ -20,9 +18,9 @@ describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
     const xs = rng.fillNormal(new Float32Array(n * f));
     const ys = Int32Array.from({ length: n }, () => rng.int(classes));
     const mlp = buildMlp(ModelSchema.parse({ depth: 2, width: 8, batchNorm: 'before' }), f, classes, rng, { kind: 'standard' });
-    const set = { name: 'test', n, x: tf.tensor2d(xs, [n, f]), y: tf.tensor1d(ys, 'int32'), onehot: tf.tensor2d(oneHot(ys, classes), [n, classes]) };
+    const set = toEvalSet('test', { x: xs, y: ys, n, features: f }, classes, n, true);
     const got = await evaluate(mlp, [set]);
-    const logits = forwardInfer(mlp, set.x).arraySync();
+    const logits = forwardInfer(mlp, set.x!).arraySync();
     let loss = 0;
     let correct = 0;
     logits.forEach((row, i) => {
@@ -34,7 +32,11 @@ describe.each(['cpu', 'wasm'] as const)('evaluate on %s', (backend) => {
     expect(got.test!.loss).toBeCloseTo(loss / n, 5);
     expect(got.test!.loss).toBeGreaterThan(0.1); // an untrained 3-class model is far from 0
     expect(got.test!.acc).toBeCloseTo(correct / n, 6);
-    tf.dispose([set.x, set.y, set.onehot]);
+    // Uploaded chunk by chunk instead of held whole: the same numbers, bit for bit.
+    const chunked = toEvalSet('test', { x: xs, y: ys, n, features: f }, classes);
+    expect(chunked.x).toBeUndefined();
+    expect(await evaluate(mlp, [chunked])).toEqual(got);
+    disposeEvalSets([set, chunked]);
     disposeMlp(mlp);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';
 import { generateDataset } from '../data/synthetic.js';
-import { takeRows } from '../data/region.js';
+import { takeRows } from '../data/split.js';
 import type { RunResult, RunSpec } from '../types.js';
 import { selectBackend } from './backend.js';
 import { trainGroup, trainRun } from './loop.js';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema } from '../config/schema.js';
-import { oneHot } from '../data/onehot.js';
 import { Rng } from '../stats/rng.js';
 import { buildMlp, disposeMlp } from '../model/mlp.js';
 import { selectBackend } from './backend.js';
+import { toEvalSet } from './evaluate.js';
 import { identityReport } from './identity.js';
 
 describe('identity report', () => {
@@ -18,7 +18,7 @@ describe('identity report', () => {
     for (const l of mlp.hidden) l.bn!.beta.assign(tf.tensor3d(rng.fillNormal(new Float32Array(8)), [1, 1, 8])); // not all-zero logits
     const n = 64;
     const y = Int32Array.from({ length: n }, () => rng.int(3));
-    const set = { name: 'test', n, x: tf.tensor2d(rng.fillNormal(new Float32Array(n * 5), 1, 2), [n, 5]), y: tf.tensor1d(y, 'int32'), onehot: tf.tensor2d(oneHot(y, 3), [n, 3]) };
+    const set = toEvalSet('test', { x: rng.fillNormal(new Float32Array(n * 5), 1, 2), y, n, features: 5 }, 3, n, true);
     const before = tf.memory().numTensors;
     const r = await identityReport(mlp, set);
     expect(tf.memory().numTensors).toBe(before);

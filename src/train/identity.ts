@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardBatchStats, forwardInfer, forwardTrain, type Mlp } from '../model/mlp.js';
 import { batchNormTrain } from '../model/bn/standard.js';
-import type { EvalSet } from './evaluate.js';
+import { residentX, type EvalSet } from './evaluate.js';
 
 /** What `bn-exp identity` shows on a trained network and one evaluation set. */
 export interface IdentityReport {
@@ -13,7 +13,7 @@ export interface IdentityReport {
 }
 
 /**
- * The identity check (Ioffe & Szegedy Sec. 3) on each BN layer's input on `set` (training mode, the set
+ * The identity check (Ioffe & Szegedy Sec. 3) on each BN layer's input on `set` (resident; training mode, the set
  * as one batch), and the batch-of-one check: with test-batch statistics over batches of one row the
  * logits are the same for every input; with the moving statistics they are not. `step` sets the BN
  * schedules of the training-mode pass (Batch Renorm's limits): the trained model's last step.
@@ -25,13 +25,14 @@ export async function identityReport(mlp: Mlp, set: EvalSet, step = 0): Promise<
     tf.max(tf.abs(tf.sub(logits, tf.slice(logits, [0, 0], [1, -1])))) as tf.Scalar,
     tf.argMax(logits, 1) as tf.Tensor1D,
   ];
+  const x = residentX(set);
   const parts = tf.tidy(() => {
     const inputs: tf.Tensor2D[] = [];
     if (mlp.inputBn) {
-      inputs.push(set.x);
+      inputs.push(x);
       names.push('input');
     }
-    forwardTrain(mlp, set.x, {
+    forwardTrain(mlp, x, {
       step,
       wholeBatch: true,
       onBnInput: (l, z) => {
@@ -44,7 +45,7 @@ export async function identityReport(mlp: Mlp, set: EvalSet, step = 0): Promise<
       const y = batchNormTrain(z, tf.sqrt(tf.add(variance, eps)) as tf.Tensor1D, mean as tf.Tensor1D, eps);
       return [tf.max(tf.abs(tf.sub(y, z))), tf.max(tf.abs(z))];
     });
-    return [...checks, ...spreadAndClasses(forwardBatchStats(mlp, set.x, 1)), ...spreadAndClasses(forwardInfer(mlp, set.x))];
+    return [...checks, ...spreadAndClasses(forwardBatchStats(mlp, x, 1)), ...spreadAndClasses(forwardInfer(mlp, x))];
   });
   const values = await Promise.all(parts.map((t) => t.data()));
   tf.dispose(parts);

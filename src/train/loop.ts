@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isDiverged } from '../record/convergence.js';
 import { smallGammaFraction } from '../stats/gamma.js';
 import { batchOf, epochOrder } from '../data/batching.js';
+import { leadingRows } from '../data/split.js';
 import { trainPhaseAt } from '../data/drift.js';
 import { oneHot } from '../data/onehot.js';
 import { runSteps } from '../plan/estimate.js';
@@ -12,7 +13,7 @@ import { buildMlps, disposeMlp, refreshSlice, sliceModel, type LayerNoise, type 
 import type { NoisyConfig } from '../config/schema.js';
 import type { Dataset, EvalRecord, RunResult, RunSpec, Split } from '../types.js';
 import { ModeEvaluator } from './eval-modes.js';
-import { evaluate, type EvalSet } from './evaluate.js';
+import { disposeEvalSets, evaluate, toEvalSet, type EvalSet } from './evaluate.js';
 import { makeOptimizer } from './optimizer.js';
 import { LayerProber } from './probes.js';
 import { makeTrainStep, type StepCapture } from './step.js';
@@ -44,18 +45,6 @@ export interface GroupHooks {
   now?: () => number;
   /** As RunHooks.onTrained, with member's model alone (K = 1), when the member stops. */
   onTrained?: (member: number, mlp: Mlp, sets: EvalSet[], lastStep: number) => Promise<void> | void;
-}
-
-/** The first `limit` rows of a split as an evaluation set on the backend. */
-export function toEvalSet(name: string, split: Split, classes: number, limit = split.n): EvalSet {
-  const n = Math.min(limit, split.n);
-  return {
-    name,
-    n,
-    x: tf.tensor2d(split.x.subarray(0, n * split.features), [n, split.features]),
-    y: tf.tensor1d(split.y.subarray(0, n), 'int32'),
-    onehot: tf.tensor2d(oneHot(split.y.subarray(0, n), classes), [n, classes]),
-  };
 }
 
 /** Frankle et al.'s "disabled features": the fraction of hidden BN units with |γ| < 0.05·mean|γ| (a K = 1 model). */
@@ -189,11 +178,14 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
       const n = data.train.n;
       const stepsPerEpoch = Math.floor(n / batch);
       const view = k === 1 ? mlp : own(sliceModel(mlp, i), disposeMlp);
-      const evalSets = own<EvalSet[]>([], (sets) => sets.forEach((s) => tf.dispose([s.x, s.y, s.onehot])));
-      evalSets.push(toEvalSet('train', data.train, classes, spec.train.evalTrainSize), toEvalSet('test', data.test, classes));
-      for (const [name, split] of Object.entries(data.extra)) evalSets.push(toEvalSet(name, split, classes));
+      const evalSets = own<EvalSet[]>([], disposeEvalSets);
+      // On the backend whole only where something uses them whole (eval modes, the onTrained hook);
+      // otherwise each evaluation uploads a chunk at a time, so a large test set is never held twice.
+      const resident = Boolean(spec.eval) || hooks.onTrained !== undefined;
+      evalSets.push(toEvalSet('train', data.train, classes, spec.train.evalTrainSize, resident), toEvalSet('test', data.test, classes, undefined, resident));
+      for (const [name, split] of Object.entries(data.extra)) evalSets.push(toEvalSet(name, split, classes, undefined, resident));
       // The whole training set on the backend only for the population statistics of `eval` modes.
-      const xTrain = spec.eval ? own(tf.tensor2d(data.train.x, [n, features]), (t) => t.dispose()) : undefined;
+      const xTrain = spec.eval ? own(tf.tensor2d(leadingRows(data.train), [n, features]), (t) => t.dispose()) : undefined;
       const member: Member = {
         spec,
         data,
@@ -217,7 +209,7 @@ export async function trainGroup(specs: RunSpec[], datasets: Dataset[], hooks: G
         const probeN = Math.min(spec.probes.size, probeSplit.n);
         const probeX =
           spec.probes.set !== 'batch'
-            ? own(tf.tensor3d(probeSplit.x.subarray(0, probeN * features), [1, probeN, features]), (t) => t.dispose())
+            ? own(tf.tensor3d(leadingRows(probeSplit, probeN), [1, probeN, features]), (t) => t.dispose())
             : undefined;
         const probeNoiseRng = Rng.derive(spec.seed, 'noise', 'probes'); // probes never draw from training streams
         const probeNoise = noisy ? (rows: number): LayerNoise[] => drawNoise(widths, rows, [noisy], [probeNoiseRng]) : undefined;
