@@ -15,6 +15,7 @@ import {
   modelsOf,
   joinModels,
   recorded,
+  scoped,
   type Backprop,
   type BatchMoments,
 } from './ops.js';
@@ -308,9 +309,11 @@ export function forwardTrain<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
     return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments, ...(tape ? { tape } : {}) });
   };
-  const linear = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(linearPass(h, w), [w], tape);
+  // A group's matMul is K splits, K matMuls and a join: scoped (see `scoped`); one model's is one kernel.
+  const manyKernels = (h: tf.Tensor3D): boolean => h.shape[0] > 1;
+  const linear = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(manyKernels(h) ? scoped(() => linearPass(h, w), h.size, 0) : linearPass(h, w), [w], tape);
   // Layer 1 reads the data itself unless an input BN (whose γ, β need the gradient) comes first.
-  const fromData = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(linearFromDataPass(h, w), [w], tape, false);
+  const fromData = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(manyKernels(h) ? scoped(() => linearFromDataPass(h, w), h.size, 0) : linearFromDataPass(h, w), [w], tape, false);
   return lifted(mlp, x, (x3) => forward(mlp, x3, normalize, linear, hooks, mlp.inputBn ? linear : fromData, tape));
 }
 

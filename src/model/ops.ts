@@ -28,6 +28,30 @@ export interface OpPass {
   value: tf.Tensor;
   saved: tf.Tensor[];
   backward: GradFunc;
+  /** Set by `scoped`: the backward runs in a tidy too. */
+  scoped?: boolean;
+}
+
+/** Elements from which an op's input is large enough for `scoped` to pay (64 KB of float32). */
+export const SCOPE_MIN_ELEMENTS = 16384;
+
+/**
+ * Runs an op's forward half in a tidy that keeps only its value and saved tensors (as tf.customGrad's
+ * forward does), so the intermediates of a many-kernel op (BN, a group's split matMuls) are freed as it
+ * ends instead of at the end of the step; its backward then runs in a tidy too. With large tensors the
+ * smaller working set on the heap pays (+7% steps/s at K = 8, width 64, batch 64; +16% at K = 1, width
+ * 256, batch 256; measured 2026-12-05); below `minElements` of input (default SCOPE_MIN_ELEMENTS) the
+ * tidies cost as much as they save, and the pass runs unscoped. Values are the same either way.
+ */
+export function scoped(f: () => OpPass, elements: number, minElements = SCOPE_MIN_ELEMENTS): OpPass {
+  if (elements < minElements) return f();
+  let backward: GradFunc | undefined;
+  const { value, saved } = tf.tidy(() => {
+    const pass = f();
+    backward = pass.backward;
+    return { value: pass.value, saved: pass.saved };
+  });
+  return { value, saved, backward: backward!, scoped: true };
 }
 
 /** An op given by its forward half as a tf.customGrad (inputs as a typed list). */
@@ -77,7 +101,7 @@ export class Backprop {
     let d = dy;
     for (let i = this.ops.length - 1; i >= lowest && lowest >= 0; i--) {
       const { pass, input, params } = this.ops[i]!;
-      const g = pass.backward(d, pass.saved);
+      const g = pass.scoped ? tf.tidy(() => pass.backward(d, pass.saved)) : pass.backward(d, pass.saved);
       const first = input ? 1 : 0;
       params.forEach((p, j) => {
         if (p !== undefined && wanted.has(p.name)) found[p.name] = g[first + j]!;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../config/schema.js';
-import { recorded } from '../ops.js';
+import { recorded, scoped } from '../ops.js';
 import { batchNormGhost, batchNormGhostPass, batchNormTrainPass, perModel, updateMovingStandard } from './ops.js';
 import type { BnVariant } from './variant.js';
 
@@ -21,9 +21,12 @@ export function ghostBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[]
       chunkRows !== undefined
         ? batchNormGhost(x, bn.gamma, bn.beta, eps, chunkRows)
         : recorded(
-            !wholeBatch && group < x.shape[1]
-              ? batchNormGhostPass(x, bn.gamma, bn.beta, eps, group, onMoments)
-              : batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments),
+            scoped(() =>
+              !wholeBatch && group < x.shape[1]
+                ? batchNormGhostPass(x, bn.gamma, bn.beta, eps, group, onMoments)
+                : batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments),
+              x.size,
+            ),
             [bn.gamma, bn.beta],
             tape,
           ),

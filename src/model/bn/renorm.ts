@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, RenormConfig } from '../../config/schema.js';
-import { custom, recorded, type BatchMoments, type OpPass } from '../ops.js';
+import { custom, recorded, scoped, type BatchMoments, type OpPass } from '../ops.js';
 import { momentsOf, perModel, updateMovingMean } from './ops.js';
 import type { BnVariant } from './variant.js';
 
@@ -95,7 +95,7 @@ export function renormBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[
         const parts = tf.split(x, x.shape[1] / chunkRows, 1) as tf.Tensor3D[];
         return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits)), 1);
       }
-      return recorded(batchRenormTrainPass(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments), [bn.gamma, bn.beta], tape);
+      return recorded(scoped(() => batchRenormTrainPass(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments), x.size), [bn.gamma, bn.beta], tape);
     },
     updateMoving: (bn, m) => {
       updateMovingMean(bn, m, momenta);

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../../config/schema.js';
-import { recorded } from '../ops.js';
+import { recorded, scoped } from '../ops.js';
 import { batchNormGhost, batchNormTrainPass, updateMovingStandard } from './ops.js';
 import type { BnVariant } from './variant.js';
 
@@ -15,7 +15,7 @@ export function standardBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'
     train: (x, bn, { chunkRows, onMoments, tape }) =>
       chunkRows !== undefined
         ? batchNormGhost(x, bn.gamma, bn.beta, eps, chunkRows)
-        : recorded(batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments), [bn.gamma, bn.beta], tape),
+        : recorded(scoped(() => batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments), x.size), [bn.gamma, bn.beta], tape),
     updateMoving: (bn, m) => updateMovingStandard(bn, m, momenta),
     readsMoving: false,
   };
