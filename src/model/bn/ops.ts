@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { custom, type BatchMoments, type OpPass } from '../ops.js';
+import { scaledSums } from '../fused.js';
 import type { BnParams } from './variant.js';
 
 /*
@@ -136,11 +137,18 @@ export function updateMovingMean(bn: BnParams, m: BatchMoments, momenta: number[
 
 /**
  * The tfjs/Keras moving statistics, moving <- momentum·moving + (1 − momentum)·batch, with the biased
- * batch variance; `momenta` per model. Call inside a tidy.
+ * batch variance; `momenta` per model. Mean and variance in one dispatch (model/fused.ts, bit-identical to
+ * updateMovingMean's tf ops). Call inside a tidy.
  */
 export function updateMovingStandard(bn: BnParams, m: BatchMoments, momenta: number[]): void {
-  updateMovingMean(bn, m, momenta);
-  const mom = perModel(momenta);
-  const oneMinus = perModel(momenta.map((v) => 1 - v));
-  bn.movingVar.assign(tf.add(tf.mul(bn.movingVar, mom), tf.mul(m.variance, oneMinus)));
+  const [mean, variance] = scaledSums(
+    [
+      [bn.movingMean, m.mean],
+      [bn.movingVar, m.variance],
+    ],
+    momenta,
+    momenta.map((v) => 1 - v), // 1 − momentum in JS (float64), then float32
+  );
+  bn.movingMean.assign(mean as tf.Tensor3D);
+  bn.movingVar.assign(variance as tf.Tensor3D);
 }
