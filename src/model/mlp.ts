@@ -7,7 +7,18 @@ import { applyNoise, type LayerNoise } from './bn/noisy.js';
 import { bnVariantOf } from './bn/registry.js';
 import type { BnParams, BnVariant } from './bn/variant.js';
 import { initWeights } from './init.js';
-import { linear, linearFromData, matMulModels, modelsOf, joinModels, type BatchMoments } from './ops.js';
+import {
+  biasAddPass,
+  linearFromDataPass,
+  linearPass,
+  matMulModels,
+  modelsOf,
+  joinModels,
+  recorded,
+  scoped,
+  type Backprop,
+  type BatchMoments,
+} from './ops.js';
 import { trainedParts } from './variants.js';
 
 export type { BnParams } from './bn/variant.js';
@@ -211,42 +222,71 @@ export function activate<T extends tf.Tensor>(kind: ModelConfig['activation'], a
   }
 }
 
+/** One constant 1 per backward pass that needs it (tanh and sigmoid), as tfjs's gradients use. */
+const oneOf = (): tf.Scalar => tf.scalar(1);
+
+/**
+ * The nonlinearity recorded on `tape` with the backward tfjs autodiff uses for it (relu: dy·step(a),
+ * without its float32 cast of a float32 tensor; tanh: (1 − y²)·dy; sigmoid: dy·(y·(1 − y))).
+ */
+function activateRecorded(kind: ModelConfig['activation'], a: tf.Tensor3D, tape: Backprop | undefined): tf.Tensor3D {
+  const y = activate(kind, a);
+  if (!tape || kind === 'linear') return y;
+  const backward = (dy: tf.Tensor): tf.Tensor[] => {
+    switch (kind) {
+      case 'relu':
+        return [tf.mul(dy, tf.step(a))];
+      case 'tanh':
+        return [tf.mul(tf.sub(oneOf(), tf.square(y)), dy)];
+      case 'sigmoid':
+        return [tf.mul(dy, tf.mul(y, tf.sub(oneOf(), y)))];
+      default:
+        throw new Error(`unsupported activation ${String(kind)}`);
+    }
+  };
+  return tape.record({ value: y, saved: [], backward }, []);
+}
+
 /** How one BN layer normalizes in a given pass; `layer` is the hidden layer index, −1 for the input BN. */
 type Normalize = (bn: BnParams, t: tf.Tensor3D, layer: number) => tf.Tensor3D;
 
 /**
  * The forward pass shared by every mode: [input BN] -> hidden layers (matMul, bias, BN before/after
- * the activation via `normalize`, noise, dropout) -> logits [K, B, classes].
+ * the activation via `normalize`, noise, dropout) -> logits [K, B, classes]. With `tape` (training),
+ * the element-wise ops record themselves for the explicit backward; `matMul` and `normalize` record
+ * their own ops.
  */
 function forward(
   mlp: Mlp,
   x: tf.Tensor3D,
   normalize: Normalize,
-  matMul: (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D,
+  matMul: (a: tf.Tensor3D, b: tf.Variable<tf.Rank.R3>) => tf.Tensor3D,
   hooks: TrainForwardHooks = {},
   firstMatMul = matMul,
+  tape?: Backprop,
 ): tf.Tensor3D {
   const { activation, batchNorm } = mlp.config;
+  const addBias = (z: tf.Tensor3D, b: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(biasAddPass(z, b), [b], tape);
   let h = mlp.inputBn ? normalize(mlp.inputBn, x, -1) : x;
   mlp.hidden.forEach((layer, l) => {
     let z = (l === 0 ? firstMatMul : matMul)(h, layer.w);
-    if (layer.b) z = tf.add(z, layer.b);
+    if (layer.b) z = addBias(z, layer.b);
     const noise = hooks.noise?.[l];
     const bn = (t: tf.Tensor3D): tf.Tensor3D => {
       hooks.onBnInput?.(l, t);
       return normalize(layer.bn!, t, l);
     };
     // Noisy BN: on the BN output; without BN (the control), on the pre-activation.
-    const noisy = (t: tf.Tensor3D): tf.Tensor3D => applyNoise(t, noise);
+    const noisy = (t: tf.Tensor3D): tf.Tensor3D => applyNoise(t, noise, tape);
     if (batchNorm === 'before') z = bn(z);
     if (batchNorm !== 'after') z = noisy(z);
     hooks.onPreActivation?.(l, z);
-    h = activate(activation, z);
+    h = activateRecorded(activation, z, tape);
     if (batchNorm === 'after') h = noisy(bn(h));
     const mask = hooks.masks?.[l];
-    if (mask) h = tf.mul(h, mask);
+    if (mask) h = recorded({ value: tf.mul(h, mask), saved: [], backward: (dy) => [tf.mul(dy, mask)] }, [], tape);
   });
-  return tf.add(matMul(h, mlp.out.w), mlp.out.b);
+  return addBias(matMul(h, mlp.out.w), mlp.out.b);
 }
 
 /** Runs a K-first pass on x; a 2-D x (one model's rows) is lifted to K = 1 and the logits come back 2-D. */
@@ -259,17 +299,22 @@ function lifted<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T, pass: (x3: 
 
 /**
  * Forward pass in training mode: BN uses batch statistics the way the model's BN variant does (per ghost
- * batch, Batch Renormalization's r, d at `hooks.step`, ...), moving averages untouched here.
+ * batch, Batch Renormalization's r, d at `hooks.step`, ...), moving averages untouched here. With `tape`,
+ * every op records itself for the explicit backward pass (Backprop.gradients).
  */
-export function forwardTrain<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T, hooks: TrainForwardHooks = {}): T {
+export function forwardTrain<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T, hooks: TrainForwardHooks = {}, tape?: Backprop): T {
   const { step, wholeBatch, chunkRows } = hooks;
   const normalize: Normalize = (bn, t, l) => {
     const onMoments =
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
-    return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments });
+    return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments, ...(tape ? { tape } : {}) });
   };
+  // A group's matMul is K splits, K matMuls and a join: scoped (see `scoped`); one model's is one kernel.
+  const manyKernels = (h: tf.Tensor3D): boolean => h.shape[0] > 1;
+  const linear = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(manyKernels(h) ? scoped(() => linearPass(h, w), h.size, 0) : linearPass(h, w), [w], tape);
   // Layer 1 reads the data itself unless an input BN (whose γ, β need the gradient) comes first.
-  return lifted(mlp, x, (x3) => forward(mlp, x3, normalize, linear, hooks, mlp.inputBn ? linear : linearFromData));
+  const fromData = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(manyKernels(h) ? scoped(() => linearFromDataPass(h, w), h.size, 0) : linearFromDataPass(h, w), [w], tape, false);
+  return lifted(mlp, x, (x3) => forward(mlp, x3, normalize, linear, hooks, mlp.inputBn ? linear : fromData, tape));
 }
 
 /**

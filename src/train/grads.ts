@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardTrain, trainableVariables, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
-import { softmaxCrossEntropy } from '../model/ops.js';
+import { Backprop, crossEntropyGradient } from '../model/ops.js';
 
 /** The trainable variables of one layer: its weight matrix first, then bias / γ / β when present. */
 export interface ParamGroup {
@@ -32,7 +32,8 @@ export function paramGroups(mlp: Mlp): ParamGroup[] {
 
 /**
  * Loss (summed over the K models) and gradients on each model's batch ([K, B, ...]) in training mode (batch statistics, the given dropout masks and noise,
- * BN schedules at `step`), without touching BN's moving averages: the gradient a training step would use.
+ * BN schedules at `step`), without touching BN's moving averages: the gradient a training step would use
+ * (its explicit backward pass). Call inside a tidy.
  */
 export function lossAndGrads(
   mlp: Mlp,
@@ -47,8 +48,9 @@ export function lossAndGrads(
   const hooks: TrainForwardHooks = { masks, step };
   if (onMoments) hooks.onMoments = onMoments;
   if (noise) hooks.noise = noise;
-  const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(forwardTrain(mlp, x, hooks), onehot), vars);
-  return { loss: value, grads };
+  const tape = new Backprop();
+  const { dLogits, loss } = crossEntropyGradient(forwardTrain(mlp, x, hooks, tape), onehot, true);
+  return { loss: loss!, grads: tape.gradients(dLogits, vars) };
 }
 
 /** Copies of the current values of some variables (to restore them exactly later). */

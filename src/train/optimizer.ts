@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/schema.js';
+import { scaledSums } from '../model/fused.js';
 
 /** An optimizer over K-first [K, ...] variables with per-model hyperparameters (a single run: K = 1). */
 export interface Optimizer {
@@ -39,41 +40,51 @@ function valueOf(name: string): tf.Variable {
  *   momentum: a <- m·a + g;  w <- (−lr)·a + w        (no Nesterov, as tf.train.momentum's default)
  *   adam:     m <- β1·m + (1−β1)·g;  v <- β2·v + (1−β2)·g²;  w <- (m/(1−β1ᵗ)) / (sqrt(v/(1−β2ᵗ)) + ε) · (−lr) + w
  *             with tf.train.adam's defaults β1 = 0.9, β2 = 0.999, ε = the backend's epsilon (1e-7 in float32).
- * The optimizer kind is shared by the K models (the runner groups only runs that agree on it).
+ * The optimizer kind is shared by the K models (the runner groups only runs that agree on it). sgd's and
+ * momentum's updates of all variables take one dispatch each on wasm (model/fused.ts), bit-identical.
  */
 export function makeOptimizer(trains: Settings[]): Optimizer {
   const kind = trains[0]!.optimizer;
   if (trains.some((t) => t.optimizer !== kind)) throw new Error('optimizer: the models must share the optimizer kind');
   if (!['sgd', 'momentum', 'adam'].includes(kind)) throw new Error(`unsupported optimizer ${String(kind)}`); // before any tensor exists
-  const negLr = perModel(trains.map((t) => -t.learningRate));
+  const negLrs = trains.map((t) => -t.learningRate);
+  const negLr = perModel(negLrs);
   const owned: tf.Tensor[] = [negLr];
+  const ones = trains.map(() => 1);
+  /** Every w <- (−lr)·u + w in one dispatch (fused.ts; bit-identical to tf.add(tf.mul(negLr, u), w)). */
+  const step = (updates: [tf.Variable, tf.Tensor][]): void => {
+    const next = scaledSums(
+      updates.map(([w, u]) => [u, w]),
+      negLrs,
+      ones,
+    );
+    updates.forEach(([w], i) => w.assign(next[i]!));
+    tf.dispose(next);
+  };
   switch (kind) {
     case 'sgd':
       return {
-        apply: (grads) =>
-          tf.tidy(() => {
-            for (const [name, g] of Object.entries(grads)) {
-              const w = valueOf(name);
-              w.assign(tf.add(tf.mul(negLr, g), w));
-            }
-          }),
+        apply: (grads) => step(Object.entries(grads).map(([name, g]) => [valueOf(name), g])),
         dispose: () => tf.dispose(owned),
       };
     case 'momentum': {
-      const m = perModel(trains.map((t) => t.momentum));
-      owned.push(m);
+      const momenta = trains.map((t) => t.momentum);
       const acc = new Map<string, tf.Variable>();
       return {
         apply: (grads) => {
-          for (const [name, g] of Object.entries(grads)) {
+          const entries = Object.entries(grads).map(([name, g]) => {
             const w = valueOf(name);
-            const a = stateOf(acc, name, w);
-            tf.tidy(() => {
-              const next = tf.add(tf.mul(m, a), g);
-              a.assign(next);
-              w.assign(tf.add(tf.mul(negLr, next), w));
-            });
-          }
+            return { w, g, a: stateOf(acc, name, w) };
+          });
+          // a <- m·a + g for every variable, then w <- (−lr)·a + w: two dispatches.
+          const next = scaledSums(
+            entries.map(({ a, g }) => [a, g]),
+            momenta,
+            ones,
+          );
+          entries.forEach(({ a }, i) => a.assign(next[i]!));
+          tf.dispose(next);
+          step(entries.map(({ w, a }) => [w, a]));
         },
         dispose: () => tf.dispose([...owned, ...acc.values()]),
       };

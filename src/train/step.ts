@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardTrain, trainableVariables, type LayerNoise, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
-import { lossPerModel, softmaxCrossEntropy, type BatchMoments } from '../model/ops.js';
+import { Backprop, crossEntropyGradient, lossPerModel, type BatchMoments } from '../model/ops.js';
 import type { Optimizer } from './optimizer.js';
 
 /** What a probed step hands back for its K models (kept tensors; the receiver disposes them). */
@@ -29,7 +29,7 @@ export interface StepOptions {
 
 /**
  * A compiled training step of K models, each on its own batch (x [K, B, features], onehot [K, B, classes]):
- * forward + closed-form backward + optimizer update + BN moving averages.
+ * forward + explicit closed-form backward + optimizer update + BN moving averages.
  */
 export type TrainStep = (x: tf.Tensor3D, onehot: tf.Tensor3D, opts?: StepOptions) => StepCapture | undefined;
 
@@ -38,7 +38,9 @@ export type TrainStep = (x: tf.Tensor3D, onehot: tf.Tensor3D, opts?: StepOptions
  * with JS (the loss stays on the backend). Every model's gradient is its own loss's (the summed loss adds
  * values only; see softmaxCrossEntropy), so a model's step does not depend on the others. With `capture`,
  * the step's own gradients, BN moments and pre-activations are kept for the probes, so probing costs no
- * extra forward or backward pass.
+ * extra forward or backward pass. The backward pass is explicit (Backprop): the forward records each op's
+ * closed-form backward and the step calls them in reverse layer order, with no autodiff tape; the
+ * gradients are bit-identical to tf.variableGrads' over the same ops.
  */
 export function makeTrainStep(mlp: Mlp, optimizer: Optimizer): TrainStep {
   const vars = trainableVariables(mlp);
@@ -54,14 +56,13 @@ export function makeTrainStep(mlp: Mlp, optimizer: Optimizer): TrainStep {
     let loss: tf.Tensor1D | undefined;
     try {
       tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
-          const logits = forwardTrain(mlp, x, hooks);
-          if (capture) {
-            pre.push(tf.keep(logits));
-            loss = tf.keep(lossPerModel(logits, onehot));
-          }
-          return softmaxCrossEntropy(logits, onehot);
-        }, vars);
+        const tape = new Backprop();
+        const logits = forwardTrain(mlp, x, hooks, tape);
+        if (capture) {
+          pre.push(tf.keep(logits));
+          loss = tf.keep(lossPerModel(logits, onehot));
+        }
+        const grads = tape.gradients(crossEntropyGradient(logits, onehot).dLogits, vars);
         if (capture) {
           kept = {};
           for (const [name, g] of Object.entries(grads)) kept[name] = tf.keep(g);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../config/schema.js';
-import { batchNormGhost, batchNormTrain, perModel, updateMovingStandard } from './ops.js';
+import { recorded, scoped } from '../ops.js';
+import { batchNormGhost, batchNormGhostPass, batchNormTrainPass, perModel, updateMovingStandard } from './ops.js';
 import type { BnVariant } from './variant.js';
 
 export { batchNormGhost } from './ops.js';
@@ -16,12 +17,19 @@ export function ghostBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[]
   return {
     name: 'ghost',
     statRows: () => group,
-    train: (x, bn, { wholeBatch, chunkRows, onMoments }) =>
+    train: (x, bn, { wholeBatch, chunkRows, onMoments, tape }) =>
       chunkRows !== undefined
         ? batchNormGhost(x, bn.gamma, bn.beta, eps, chunkRows)
-        : !wholeBatch && group < x.shape[1]
-        ? batchNormGhost(x, bn.gamma, bn.beta, eps, group, onMoments)
-        : batchNormTrain(x, bn.gamma, bn.beta, eps, onMoments),
+        : recorded(
+            scoped(() =>
+              !wholeBatch && group < x.shape[1]
+                ? batchNormGhostPass(x, bn.gamma, bn.beta, eps, group, onMoments)
+                : batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments),
+              x.size,
+            ),
+            [bn.gamma, bn.beta],
+            tape,
+          ),
     updateMoving: (bn, m) => {
       const c = m.chunks;
       if (c === undefined) return updateMovingStandard(bn, m, momenta);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NoisyConfig } from '../../config/schema.js';
 import type { Rng } from '../../stats/rng.js';
+import { recorded, type Backprop } from '../ops.js';
 
 /*
  * Noisy BN (Santurkar et al. 2018 Sec. 2.1, docs/science.md#bn-variants): noise added to each hidden layer's BN output
@@ -50,7 +51,9 @@ export function drawNoise(widths: number[], rows: number, cfgs: NoisyConfig[], r
   return widths.map((w, l) => ({ scale: tf.tensor3d(scales[l]!, [k, rows, w]), shift: tf.tensor3d(shifts[l]!, [k, rows, w]) }));
 }
 
-/** a <- scale·a + shift (no noise: a unchanged). */
-export function applyNoise(a: tf.Tensor3D, noise: LayerNoise | undefined): tf.Tensor3D {
-  return noise ? tf.add(tf.mul(a, noise.scale), noise.shift) : a;
+/** a <- scale·a + shift (no noise: a unchanged); recorded on `tape` (backward: da = scale·dy). */
+export function applyNoise(a: tf.Tensor3D, noise: LayerNoise | undefined, tape?: Backprop): tf.Tensor3D {
+  if (!noise) return a;
+  const { scale } = noise;
+  return recorded({ value: tf.add(tf.mul(a, scale), noise.shift), saved: [], backward: (dy) => [tf.mul(dy, scale)] }, [], tape);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, RenormConfig } from '../../config/schema.js';
-import { custom, type BatchMoments } from '../ops.js';
-import { perModel, updateMovingMean } from './ops.js';
+import { custom, recorded, scoped, type BatchMoments, type OpPass } from '../ops.js';
+import { momentsOf, perModel, updateMovingMean } from './ops.js';
 import type { BnVariant } from './variant.js';
 
 /** The clipping limits of Batch Renormalization at one step. */
@@ -27,6 +27,41 @@ export function renormLimits(cfg: RenormConfig, step: number): RenormLimits {
  * backward is batchNormTrain's with γr: dx = γr/σ_B · (dy − mean(dy) − x̂·mean(dy·x̂)),
  * dγ = Σ dy·(r x̂ + d), dβ = Σ dy. With r = 1, d = 0 it is batchNormTrain.
  */
+export function batchRenormTrainPass(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Tensor,
+  movingVar: tf.Tensor,
+  epsilon: number,
+  limits: RenormLimits,
+  onMoments?: (m: BatchMoments) => void,
+): OpPass {
+  const axis = x.rank - 2; // each model's rows (a 2-D x is one model with 1-D parameters)
+  const keep = x.rank > 2;
+  const m = x.shape[axis] as number;
+  const { mean, variance } = momentsOf(x, axis, keep);
+  const invStd = tf.rsqrt(tf.add(variance, epsilon));
+  const sigma = tf.sqrt(tf.add(movingVar, epsilon));
+  const r = tf.clipByValue(tf.div(tf.sqrt(tf.add(variance, epsilon)), sigma), 1 / limits.rMax, limits.rMax);
+  const d = tf.clipByValue(tf.div(tf.sub(mean, movingMean), sigma), -limits.dMax, limits.dMax);
+  const xhat = tf.mul(tf.sub(x, mean), invStd);
+  const gr = tf.mul(gamma, r);
+  if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
+  return {
+    value: tf.add(tf.mul(xhat, gr), tf.add(tf.mul(gamma, d), beta)),
+    saved: [xhat, invStd, gr, r, d],
+    backward: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xh, is, gsc, rr, dd] = saved as tf.Tensor[];
+      const dBeta = tf.sum(dy, axis, keep);
+      const dyx = tf.sum(tf.mul(dy, xh!), axis, keep);
+      const dx = tf.mul(tf.mul(gsc!, is!), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh!, tf.div(dyx, m)))));
+      return [dx, tf.add(tf.mul(rr!, dyx), tf.mul(dd!, dBeta)), dBeta];
+    },
+  };
+}
+
+/** Batch Renormalization in training mode as a tf.customGrad (see batchRenormTrainPass). */
 export function batchRenormTrain<T extends tf.Tensor2D | tf.Tensor3D>(
   x: T,
   gamma: tf.Tensor,
@@ -37,31 +72,7 @@ export function batchRenormTrain<T extends tf.Tensor2D | tf.Tensor3D>(
   limits: RenormLimits,
   onMoments?: (m: BatchMoments) => void,
 ): T {
-  const axis = x.rank - 2; // each model's rows (a 2-D x is one model with 1-D parameters)
-  const keep = x.rank > 2;
-  const op = custom(([xi, g, b], save) => {
-    const m = xi!.shape[axis] as number;
-    const { mean, variance } = tf.moments(xi!, axis, keep);
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    const sigma = tf.sqrt(tf.add(movingVar, epsilon));
-    const r = tf.clipByValue(tf.div(tf.sqrt(tf.add(variance, epsilon)), sigma), 1 / limits.rMax, limits.rMax);
-    const d = tf.clipByValue(tf.div(tf.sub(mean, movingMean), sigma), -limits.dMax, limits.dMax);
-    const xhat = tf.mul(tf.sub(xi!, mean), invStd);
-    const gr = tf.mul(g!, r);
-    save([xhat, invStd, gr, r, d]);
-    if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
-    return {
-      value: tf.add(tf.mul(xhat, gr), tf.add(tf.mul(g!, d), b!)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, is, gsc, rr, dd] = saved as tf.Tensor[];
-        const dBeta = tf.sum(dy, axis, keep);
-        const dyx = tf.sum(tf.mul(dy, xh!), axis, keep);
-        const dx = tf.mul(tf.mul(gsc!, is!), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh!, tf.div(dyx, m)))));
-        return [dx, tf.add(tf.mul(rr!, dyx), tf.mul(dd!, dBeta)), dBeta];
-      },
-    };
-  });
-  return op(x, gamma, beta) as T;
+  return custom(([xi, g, b]) => batchRenormTrainPass(xi!, g!, b!, movingMean, movingVar, epsilon, limits, onMoments))(x, gamma, beta) as T;
 }
 
 /**
@@ -76,7 +87,7 @@ export function renormBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[
   return {
     name: 'renorm',
     statRows: (batch) => batch,
-    train: (x, bn, { step, chunkRows, onMoments }) => {
+    train: (x, bn, { step, chunkRows, onMoments, tape }) => {
       if (step === undefined) throw new Error('batch renorm: a training-mode pass needs the step index (its limits follow it)');
       const limits = renormLimits(cfg, step);
       if (chunkRows !== undefined) {
@@ -84,7 +95,7 @@ export function renormBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'>[
         const parts = tf.split(x, x.shape[1] / chunkRows, 1) as tf.Tensor3D[];
         return tf.concat(parts.map((c) => batchRenormTrain(c, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits)), 1);
       }
-      return batchRenormTrain(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments);
+      return recorded(scoped(() => batchRenormTrainPass(x, bn.gamma, bn.beta, bn.movingMean, bn.movingVar, eps, limits, onMoments), x.size), [bn.gamma, bn.beta], tape);
     },
     updateMoving: (bn, m) => {
       updateMovingMean(bn, m, momenta);

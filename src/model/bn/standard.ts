@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../../config/schema.js';
-import { batchNormGhost, batchNormTrain, updateMovingStandard } from './ops.js';
+import { recorded, scoped } from '../ops.js';
+import { batchNormGhost, batchNormTrainPass, updateMovingStandard } from './ops.js';
 import type { BnVariant } from './variant.js';
 
 export { batchNormTrain } from './ops.js';
@@ -11,10 +12,10 @@ export function standardBn(configs: Pick<ModelConfig, 'bnEpsilon' | 'bnMomentum'
   return {
     name: 'standard',
     statRows: (batch) => batch,
-    train: (x, bn, { chunkRows, onMoments }) =>
+    train: (x, bn, { chunkRows, onMoments, tape }) =>
       chunkRows !== undefined
         ? batchNormGhost(x, bn.gamma, bn.beta, eps, chunkRows)
-        : batchNormTrain(x, bn.gamma, bn.beta, eps, onMoments),
+        : recorded(scoped(() => batchNormTrainPass(x, bn.gamma, bn.beta, eps, onMoments), x.size), [bn.gamma, bn.beta], tape),
     updateMoving: (bn, m) => updateMovingStandard(bn, m, momenta),
     readsMoving: false,
   };

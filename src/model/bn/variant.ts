@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { BatchMoments } from '../ops.js';
+import type { Backprop, BatchMoments } from '../ops.js';
 
 /*
  * The contract of a BN variant (standard.ts, ghost.ts, renorm.ts; chosen by registry.ts). A variant owns
@@ -31,6 +31,8 @@ export interface BnTrainOptions {
   chunkRows?: number;
   /** Receives the batch moments (kept tensors; the receiver disposes them or hands them to updateMoving). */
   onMoments?: (m: BatchMoments) => void;
+  /** Records the op (inputs x, γ, β) for the training step's explicit backward pass. */
+  tape?: Backprop;
 }
 
 /** One BN variant, bound to the configs of a group's K models (momentum, ε and the variant's own settings). */
@@ -39,7 +41,7 @@ export interface BnVariant {
   readonly name: string;
   /** Rows per BN statistic in training for batches of `batch` rows (population statistics, BN-noise probes). */
   statRows(batch: number): number;
-  /** BN in training mode on x [K, rows, units] with a closed-form backward. */
+  /** BN in training mode on x [K, rows, units] with a closed-form backward (recorded on `opts.tape`). */
   train(x: tf.Tensor3D, bn: BnParams, opts: BnTrainOptions): tf.Tensor3D;
   /** Folds moments handed out by `train` into the moving statistics. Call inside a tidy. */
   updateMoving(bn: BnParams, m: BatchMoments): void;
