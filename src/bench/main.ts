@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Executor } from '../launch/executor.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 
 /*
  * Many small element-wise updates in one engine dispatch: out_i = a_k·x_i + c_k·y_i for pairs (x_i, y_i)

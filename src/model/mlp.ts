@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { BnChoice } from '../config/resolve.js';
 import type { Rng } from '../stats/rng.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../train/backend.js';
 import { sliceRowsOf, unstackRowsOf } from './row-slices.js';

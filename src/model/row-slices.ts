@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 
 /*
  * Row slices and splits along axis 0 without wasm's whole-input copies. tfjs-backend-wasm 4.22's Slice

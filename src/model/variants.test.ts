@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelSchema, RenormSchema } from '../config/schema.js';
 import { bnChoiceOf } from '../config/resolve.js';

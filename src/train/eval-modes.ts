@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { extraModes, modeLabel } from '../config/mode-names.js';
 import type { EvalConfig, EvalMode } from '../config/schema.js';
 import { Rng } from '../stats/rng.js';

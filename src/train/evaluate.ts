@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { forwardInfer, type Mlp } from '../model/mlp.js';
 import { sliceRowsOf } from '../model/row-slices.js';
 import { oneHot } from '../data/onehot.js';

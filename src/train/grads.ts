@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { forwardTrain, trainableVariables, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
 import { Backprop, crossEntropyGradient } from '../model/ops.js';
 

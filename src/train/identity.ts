@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { forwardBatchStats, forwardInfer, forwardTrain, type Mlp } from '../model/mlp.js';
 import { batchNormTrain } from '../model/bn/standard.js';
 import { residentX, type EvalSet } from './evaluate.js';

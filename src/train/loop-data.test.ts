@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandPlan } from '../plan/expand.js';
 import { parseExperiment } from '../config/load.js';

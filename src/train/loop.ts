@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { isDiverged } from '../record/convergence.js';
 import { smallGammaFraction } from '../stats/gamma.js';
 import { batchOf, epochOrder } from '../data/batching.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { columnStats, columnW1, meanMedian, sortColumns, unitDrift, type ColumnStats } from '../stats/layer-stats.js';
 import { bnNoise } from '../stats/bn-noise.js';
 import { bnGaps, l2Distance, l2Norm } from '../stats/vectors.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf.js';
 import { forwardTrain, trainableVariables, type LayerNoise, type Mlp, type TrainForwardHooks } from '../model/mlp.js';
 import { Backprop, crossEntropyGradient, lossPerModel, type BatchMoments } from '../model/ops.js';
 import type { Optimizer } from './optimizer.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tf.js';
 import type { ModelConfig } from '../../config/schema.js';
 import { recorded, scoped } from '../ops.js';
 import { batchNormGhost, batchNormGhostPass, batchNormTrainPass, perModel, updateMovingStandard } from './ops.js';

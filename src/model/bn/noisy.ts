@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tf.js';
 import type { NoisyConfig } from '../../config/schema.js';
 import type { Rng } from '../../stats/rng.js';
 import { recorded, type Backprop } from '../ops.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tf.js';
 import { custom, type BatchMoments, type OpPass } from '../ops.js';
 import { scaledSums } from '../fused.js';
 import type { BnParams } from './variant.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../tf.js';
 import type { ModelConfig, RenormConfig } from '../../config/schema.js';
 import { custom, recorded, scoped, type BatchMoments, type OpPass } from '../ops.js';
 import { momentsOf, perModel, updateMovingMean } from './ops.js';

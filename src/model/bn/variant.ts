@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type { tf } from '../../tf.js';
 import type { Backprop, BatchMoments } from '../ops.js';
 
 /*
