@@ -204,11 +204,12 @@ export interface SweepOverheads {
 }
 
 /**
- * Defaults measured on a 2-vCPU machine with quick.yaml (docs/scaling.md): `bn-exp` start-up with the wasm
- * backend ~2.5 s; summarize + report of 8 runs ~3.5 s; 2 workers gave a median 1.45x the throughput of one
+ * Defaults measured on a 2-vCPU machine with quick.yaml (docs/scaling.md), 2026-12-05: `bn-exp` start-up
+ * with the wasm backend ~0.7 s idle (a 1-step run), 1 s allowed; summarize + report of 8 runs 0.8-1.0 s
+ * idle, 1.5 s allowed; 2 workers gave a median 1.45x the throughput of one
  * (six measurements, docs/speed.md), i.e. an efficiency of 0.725 per worker.
  */
-export const DEFAULT_OVERHEADS: Omit<SweepOverheads, 'cores'> = { startSeconds: 2.5, reportSeconds: 3.5, parallelEfficiency: 0.725 };
+export const DEFAULT_OVERHEADS: Omit<SweepOverheads, 'cores'> = { startSeconds: 1, reportSeconds: 1.5, parallelEfficiency: 0.725 };
 
 /** How much longer a run takes on one of `workers` busy workers than alone. */
 export function workerSlowdown(workers: number, cores: number, efficiency: number): number {
