@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { groupMatMulOf } from './group-matmul.js';
 import { unstackRowsOf } from './row-slices.js';
 
 /*
@@ -10,8 +11,8 @@ import { unstackRowsOf } from './row-slices.js';
  * The matMuls stay one per model: on the wasm backend, matMul goes to XNNPACK only for transpose-free
  * calls with a batch dimension of 1 (BatchMatMul with a batch dimension > 1 or a transpose flag takes a
  * scalar loop ~10-15x slower; a 2-D matMul is a batch of one inside the kernel, so at K = 1 the 3-D
- * tensors go in as they are). For K > 1, splits (row-slices.ts) and joins (tf.stack) are ONE engine
- * dispatch each for all K models. Everything else is one kernel for all K models. The float operations
+ * tensors go in as they are). For K > 1 the K matMuls are one engine dispatch on views of the group's
+ * tensors (group-matmul.ts; other backends split with row-slices.ts, multiply and join with tf.stack). Everything else is one kernel for all K models. The float operations
  * per model are the same whatever K is, in the same order, so a model's numbers do not depend on its
  * group (bit-identical on wasm; see group.test.ts).
  */
@@ -135,6 +136,11 @@ export function joinModels(ts: tf.Tensor2D[]): tf.Tensor3D {
  */
 export function matMulModels(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   if (a.shape[0] === 1) return tf.matMul(a, b);
+  return groupMatMulOf(a, b, splitMatMulJoin);
+}
+
+/** K 2-D matMuls of the split operands, joined (the path of backends without the group kernel). */
+export function splitMatMulJoin(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const bs = modelsOf(b);
   return joinModels(modelsOf(a).map((x, k) => tf.matMul(x, bs[k]!)));
 }
