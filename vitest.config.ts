@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Every temporary folder of the run in one folder, removed at the end (test/tmp-root.ts).
+    globalSetup: ['test/tmp-root.ts'],
     pool: 'forks',
     // Two forks, always both: a third was slower on a loaded 2-core machine (164 s against 126 s, minutes
     // apart), and a pool that stops idle forks once ended a run whose tests had all passed with an
