@@ -8,7 +8,7 @@ import path from 'node:path';
  * temporary directory. TMPDIR is set before the test forks start, so they and every process they spawn
  * inherit it (os.tmpdir() reads it).
  */
-export default function setup(): () => void {
+export function setup(): () => void {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bn-exp-suite-'));
   const before = process.env.TMPDIR;
   process.env.TMPDIR = root;
