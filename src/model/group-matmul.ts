@@ -1,23 +1,35 @@
 import { tf } from '../tf.js';
+import { GEMM_WASM_BASE64 } from './gemm/binary.js';
 
 /*
- * The K matMuls of a group, a_k·b_k for [K, m, n] x [K, n, p] -> [K, m, p], in one engine dispatch on wasm.
- * tfjs-backend-wasm 4.22 sends a matMul to XNNPACK only when it is transpose-free with a batch dimension of
- * 1 (anything else takes a scalar loop 10-15x slower), so a group's matMul used to be a split of each
- * operand into K matrices (copies), K 2-D matMuls and a join (another copy). This kernel allocates the
- * [K, m, p] output once and calls the backend's own BatchMatMul export K times on views of the operands:
- * each model's matrices are registered with the wasm module under temporary tensor ids that point into
- * the group's buffers (nothing is copied), and deregistered after the call (which also deletes the
- * XNNPACK operator cached on them; the memory stays the group tensors'). Each model gets the very XNNPACK
- * call a 2-D matMul of its own matrices gets, so the values are bit-identical to the split path. Other
- * backends split and join.
+ * The matMuls of the core, a_k·b_k (or a_kᵀ·b_k) for each model k of [K, ...] tensors, in one engine
+ * dispatch on wasm, writing straight into one [K, m, p] output:
+ *
+ * - bn-exp's own wasm kernel (gemm/wat.ts), instantiated on the wasm backend's memory, runs each model's
+ *   matMul where its operands already are: no split, no join, no transposed copy of A. Its float32
+ *   arithmetic is XNNPACK's, so the values are bit-identical to tf.matMul on wasm; it skips what tfjs 4.22's
+ *   XNNPACK path does on every call with a new right operand (create an operator, repack the operand:
+ *   16 of the 37 µs of a 64x64x64 matMul).
+ * - Where that module cannot run (a wasm build without SIMD), the backend's own BatchMatMul export per
+ *   model, on views of the operands registered under temporary tensor ids (the very call a 2-D matMul of
+ *   that model's matrices makes; deregistering the ids also deletes the XNNPACK operator cached on them).
+ * - Other backends: `fallback` (K 2-D matMuls of the split operands, joined; tf.matMul at K = 1).
  */
 
 const KERNEL = 'BnExpGroupMatMul';
 
+/** The WebAssembly API this file uses (Node's global; the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => object;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** The parts of tfjs-backend-wasm's BackendWasm this kernel uses (its public fields in 4.22). */
 interface WasmBackendParts {
   wasm: {
+    asm: { memory: object };
     cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
     tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
   };
@@ -26,74 +38,126 @@ interface WasmBackendParts {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
+/** gemm(a, b, c, M, K, N, sam, sak): C = A·B with A(m, k) at a + 4·(m·sam + k·sak); byte pointers. */
+type Gemm = (a: number, b: number, c: number, m: number, k: number, n: number, sam: number, sak: number) => void;
+
+let gemmModule: object | null | undefined;
+let gemmFor: { wasm: unknown; gemm: Gemm | null } | undefined;
+
+/** bn-exp's gemm on this backend's memory, or null where it cannot run (no wasm SIMD, shared memory). */
+function gemmOn(be: WasmBackendParts): Gemm | null {
+  if (gemmFor?.wasm === be.wasm) return gemmFor.gemm;
+  let gemm: Gemm | null = null;
+  try {
+    if (gemmModule === undefined) gemmModule = new WA.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
+    const memory = be.wasm.asm?.memory;
+    if (gemmModule && memory instanceof WA.Memory) {
+      gemm = new WA.Instance(gemmModule, { env: { memory } }).exports.gemm as Gemm;
+    }
+  } catch {
+    gemmModule = null;
+  }
+  gemmFor = { wasm: be.wasm, gemm };
+  return gemm;
+}
 
 let batchMatMul: ((...args: unknown[]) => void) | undefined;
 let batchMatMulOf: unknown;
 
-function groupMatMul({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const be = backend as WasmBackendParts;
-  const a = inputs.a!;
-  const b = inputs.b!;
-  const [k, m, n] = a.shape as [number, number, number];
-  const p = b.shape[2]!;
+/** The backend's BatchMatMul on model i's matrices, as views (the fallback without bn-exp's gemm). */
+function xnnPerModel(be: WasmBackendParts, offs: [number, number, number], [k, m, n, p]: number[]): void {
   if (batchMatMulOf !== be.wasm) {
     batchMatMul = be.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
     batchMatMulOf = be.wasm;
   }
-  const out = be.makeOutput([k, m, p], 'float32');
-  const offA = be.dataIdMap.get(a.dataId).memoryOffset;
-  const offB = be.dataIdMap.get(b.dataId).memoryOffset;
-  const offOut = be.dataIdMap.get(out.dataId).memoryOffset;
-  const aShape = new Uint8Array(new Int32Array([1, m, n]).buffer);
-  const bShape = new Uint8Array(new Int32Array([1, n, p]).buffer);
+  const aShape = new Uint8Array(new Int32Array([1, m!, n!]).buffer);
+  const bShape = new Uint8Array(new Int32Array([1, n!, p!]).buffer);
   const { registerTensor, disposeData } = be.wasm.tfjs;
-  for (let i = 0; i < k; i++) {
-    const aId = be.dataIdNextNumber++;
-    const bId = be.dataIdNextNumber++;
-    const outId = be.dataIdNextNumber++;
-    registerTensor(aId, m * n, offA + 4 * i * m * n);
-    registerTensor(bId, n * p, offB + 4 * i * n * p);
-    registerTensor(outId, m * p, offOut + 4 * i * m * p);
-    batchMatMul!(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);
-    disposeData(aId);
-    disposeData(bId);
-    disposeData(outId);
+  for (let i = 0; i < k!; i++) {
+    const ids = [be.dataIdNextNumber++, be.dataIdNextNumber++, be.dataIdNextNumber++] as const;
+    registerTensor(ids[0], m! * n!, offs[0] + 4 * i * m! * n!);
+    registerTensor(ids[1], n! * p!, offs[1] + 4 * i * n! * p!);
+    registerTensor(ids[2], m! * p!, offs[2] + 4 * i * m! * p!);
+    batchMatMul!(ids[0], aShape, 3, ids[1], bShape, 3, 0, 0, ids[2]);
+    ids.forEach((id) => disposeData(id));
+  }
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function groupMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const be = backend as WasmBackendParts;
+  const a = inputs.a!;
+  const b = inputs.b!;
+  const transposeA = (attrs as { transposeA?: boolean } | undefined)?.transposeA === true;
+  const k = a.shape[0]!;
+  const [m, n] = transposeA ? [a.shape[2]!, a.shape[1]!] : [a.shape[1]!, a.shape[2]!];
+  const p = b.shape[2]!;
+  const out = be.makeOutput([k, m, p], 'float32');
+  const offs: [number, number, number] = [be.dataIdMap.get(a.dataId).memoryOffset, be.dataIdMap.get(b.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset];
+  const gemm = gemmOn(be);
+  if (gemm) {
+    const [sam, sak] = transposeA ? [1, m] : [n, 1];
+    for (let i = 0; i < k; i++) gemm(offs[0] + 4 * i * m * n, offs[1] + 4 * i * n * p, offs[2] + 4 * i * m * p, m, n, p, sam, sak);
+  } else {
+    if (transposeA) throw new Error(`${KERNEL}: transposeA needs bn-exp's gemm module`);
+    xnnPerModel(be, offs, [k, m, n, p]);
   }
   return out;
 }
 
+/** Each model's matrix transposed: [K, a, b] -> [K, b, a]. */
+export function transposedEach(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [0, 2, 1]);
+}
+
+type Fallback = (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
 let registered = false;
 
-function register(splitJoin: (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D): void {
+function register(fallback: Fallback): void {
   if (registered) return;
   if (!tf.getKernel(KERNEL, 'wasm')) {
     tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: groupMatMul as unknown as tf.KernelFunc });
-    // Autodiff through it (inference forwards under tf.grad): the gradients of a plain batched matMul.
+    // Autodiff through it (inference forwards under tf.grad): a batched matMul's gradients.
     tf.registerGradient({
       kernelName: KERNEL,
       inputsToSave: ['a', 'b'],
-      gradFunc: (dy, saved) => {
+      gradFunc: (dy, saved, attrs) => {
         const [a, b] = saved as [tf.Tensor3D, tf.Tensor3D];
         const d = dy as tf.Tensor3D;
-        return {
-          a: () => groupMatMulOf(d, tf.transpose(b, [0, 2, 1]), splitJoin),
-          b: () => groupMatMulOf(tf.transpose(a, [0, 2, 1]), d, splitJoin),
-        };
+        if ((attrs as { transposeA?: boolean }).transposeA) {
+          // c = aᵀ·b: da = b·dᵀ, db = a·d.
+          return { a: () => groupMatMulOf(b, transposedEach(d), fallback), b: () => groupMatMulOf(a, d, fallback) };
+        }
+        return { a: () => groupMatMulOf(d, transposedEach(b), fallback), b: () => groupMatMulTransposedA(a, d, fallback) };
       },
     });
   }
   registered = true;
 }
 
+function wasmKernelFits(a: tf.Tensor3D, b: tf.Tensor3D, inner: number): boolean {
+  return tf.getBackend() === 'wasm' && a.dtype === 'float32' && b.dtype === 'float32' && a.shape[0] === b.shape[0] && inner === b.shape[1];
+}
+
+function gemmAvailable(): boolean {
+  return gemmOn(tf.backend() as unknown as WasmBackendParts) !== null;
+}
+
+/** a_k·b_k for each model ([K, m, n] x [K, n, p] -> [K, m, p]): one dispatch on wasm, `fallback` elsewhere. */
+export function groupMatMulOf(a: tf.Tensor3D, b: tf.Tensor3D, fallback: Fallback): tf.Tensor3D {
+  if (!wasmKernelFits(a, b, a.shape[2])) return fallback(a, b);
+  register(fallback);
+  return tf.engine().runKernel(KERNEL, { a, b }, { transposeA: false }) as tf.Tensor3D;
+}
+
 /**
- * a_k·b_k for each model of a group ([K, m, n] x [K, n, p], float32): one dispatch on wasm, bit-identical
- * to K 2-D matMuls; `splitJoin` (the split, matMul and join) on other backends.
+ * a_kᵀ·b_k for each model ([K, n, m] x [K, n, p] -> [K, m, p], the weight gradient xᵀ·dy): on wasm one
+ * dispatch that reads a through strides (no transposed copy), bit-identical to transposing first.
  */
-export function groupMatMulOf(a: tf.Tensor3D, b: tf.Tensor3D, splitJoin: (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D): tf.Tensor3D {
-  if (tf.getBackend() !== 'wasm' || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
-    return splitJoin(a, b);
-  }
-  register(splitJoin);
-  return tf.engine().runKernel(KERNEL, { a, b }) as tf.Tensor3D;
+export function groupMatMulTransposedA(a: tf.Tensor3D, b: tf.Tensor3D, fallback: Fallback): tf.Tensor3D {
+  if (!wasmKernelFits(a, b, a.shape[1]) || !gemmAvailable()) return groupMatMulOf(transposedEach(a), b, fallback);
+  register(fallback);
+  return tf.engine().runKernel(KERNEL, { a, b }, { transposeA: true }) as tf.Tensor3D;
 }

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { groupMatMulOf } from './group-matmul.js';
+import { groupMatMulOf, groupMatMulTransposedA, transposedEach } from './group-matmul.js';
 import { unstackRowsOf } from './row-slices.js';
 
 /*
@@ -8,11 +8,9 @@ import { unstackRowsOf } from './row-slices.js';
  * w [in, out] is one model (lifted to K = 1 and back; the reshapes copy nothing). No op reduces over the
  * K axis, so a model that diverges (NaN/Inf) cannot leak into the others.
  *
- * The matMuls stay one per model: on the wasm backend, matMul goes to XNNPACK only for transpose-free
- * calls with a batch dimension of 1 (BatchMatMul with a batch dimension > 1 or a transpose flag takes a
- * scalar loop ~10-15x slower; a 2-D matMul is a batch of one inside the kernel, so at K = 1 the 3-D
- * tensors go in as they are). For K > 1 the K matMuls are one engine dispatch on views of the group's
- * tensors (group-matmul.ts; other backends split with row-slices.ts, multiply and join with tf.stack). Everything else is one kernel for all K models. The float operations
+ * The matMuls are one per model, all K in one engine dispatch on wasm, on the group's tensors where they
+ * are (group-matmul.ts: bn-exp's own wasm kernel, bit-identical to tf.matMul; the weight gradient x_kᵀ·dy_k
+ * reads x through strides). Other backends split with row-slices.ts, multiply and join with tf.stack. Everything else is one kernel for all K models. The float operations
  * per model are the same whatever K is, in the same order, so a model's numbers do not depend on its
  * group (bit-identical on wasm; see group.test.ts).
  */
@@ -135,19 +133,22 @@ export function joinModels(ts: tf.Tensor2D[]): tf.Tensor3D {
  * matMul at K = 1 (what a 2-D matMul is inside the kernel), else K 2-D matMuls joined.
  */
 export function matMulModels(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  if (a.shape[0] === 1) return tf.matMul(a, b);
   return groupMatMulOf(a, b, splitMatMulJoin);
 }
 
-/** K 2-D matMuls of the split operands, joined (the path of backends without the group kernel). */
-export function splitMatMulJoin(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  const bs = modelsOf(b);
-  return joinModels(modelsOf(a).map((x, k) => tf.matMul(x, bs[k]!)));
+/** Each model's aᵀ·b ([K, n, m] x [K, n, p] -> [K, m, p]): on wasm without a transposed copy of a. */
+export function matMulModelsTransposedA(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return groupMatMulTransposedA(a, b, splitMatMulJoin);
 }
 
-/** Each model's matrix transposed: [K, a, b] -> [K, b, a]. */
-function transposedEach(t: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(t, [0, 2, 1]);
+/**
+ * The matMuls of backends without the group kernel: one batch-of-one matMul at K = 1 (what a 2-D matMul
+ * is inside the kernel), else K 2-D matMuls of the split operands, joined.
+ */
+export function splitMatMulJoin(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (a.shape[0] === 1) return tf.matMul(a, b);
+  const bs = modelsOf(b);
+  return joinModels(modelsOf(a).map((x, k) => tf.matMul(x, bs[k]!)));
 }
 
 /** A 3-D op applied to one model's 2-D operands (K = 1), with a 2-D result. */
@@ -164,7 +165,7 @@ export function linearPass(x: tf.Tensor3D, w: tf.Tensor3D): OpPass {
     backward: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D];
       const d = dy as tf.Tensor3D;
-      return [matMulModels(d, transposedEach(ws)), matMulModels(transposedEach(xs), d)]; // dx_k = dy_k·W_kᵀ, dW_k = x_kᵀ·dy_k
+      return [matMulModels(d, transposedEach(ws)), matMulModelsTransposedA(xs, d)]; // dx_k = dy_k·W_kᵀ, dW_k = x_kᵀ·dy_k
     },
   };
 }
@@ -174,7 +175,7 @@ export function linearFromDataPass(x: tf.Tensor3D, w: tf.Tensor3D): OpPass {
   return {
     value: matMulModels(x, w),
     saved: [w],
-    backward: (dy) => [matMulModels(transposedEach(x), dy as tf.Tensor3D)],
+    backward: (dy) => [matMulModelsTransposedA(x, dy as tf.Tensor3D)],
   };
 }
 

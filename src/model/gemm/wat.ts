@@ -1,0 +1,95 @@
+/*
+ * The WebAssembly text of bn-exp's matMul kernel: C[M, N] = A[M, K] · B[K, N] in float32, on the memory of
+ * the wasm backend (imported), so it reads and writes tfjs tensors where they are. B and C are row-major;
+ * A is read through strides (A(m, k) at a + 4·(m·sam + k·sak)), so Aᵀ of a row-major tensor (the weight
+ * gradient xᵀ·dy) needs no transposed copy.
+ *
+ * The arithmetic is XNNPACK's f32 GEMM on wasm SIMD (what tfjs's matMul runs): each output starts at +0
+ * and adds a[m][k]·b[k][n] for k = 0, 1, ..., K−1 in order, one float32 multiply and one float32 add per
+ * term (wasm SIMD has no fused multiply-add), so the results are bit-identical to tf.matMul on wasm,
+ * NaN and infinities included (kernel.test.ts). What it saves is XNNPACK's per-call cost in tfjs 4.22:
+ * every matMul with a new right operand (every training step's) creates an operator and repacks the
+ * whole operand, about 16 µs of a 37 µs 64x64x64 matMul.
+ *
+ * Blocks of 4 rows x 8 columns (two f32x4 per row: 8 accumulators in registers), then 4 and 1 columns,
+ * then single rows. Generated from this file by `npm run gen:gemm` into binary.ts (kernel.test.ts checks
+ * that the two agree).
+ */
+
+/** One block's function: MR rows x (NV f32x4 columns, or one scalar column when NV = 0). */
+function block(MR: number, NV: number): string[] {
+  const vec = NV > 0;
+  const cols = Math.max(NV, 1);
+  const t = vec ? 'v128' : 'f32';
+  const L: string[] = [];
+  L.push(`(func $k${MR}x${NV} (param $pa i32) (param $pb i32) (param $pc i32) (param $K i32) (param $sam i32) (param $sak i32) (param $ldb i32) (param $ldc i32)`);
+  for (let i = 0; i < MR; i++) for (let j = 0; j < cols; j++) L.push(`  (local $c${i}_${j} ${t})`);
+  for (let j = 0; j < cols; j++) L.push(`  (local $b${j} ${t})`);
+  L.push(`  (local $s ${t}) (local $k i32) (local $ka i32)`);
+  for (let i = 0; i < MR; i++) L.push(`  (local $a${i} i32)`);
+  for (let i = 0; i < MR; i++) L.push(`  (local.set $a${i} (i32.add (local.get $pa) (i32.mul (local.get $sam) (i32.const ${i}))))`);
+  // Locals start at zero (v128 0 is +0 in every lane; f32 locals are +0.0).
+  L.push(`  (local.set $k (local.get $K))`);
+  L.push(`  (block $done (loop $kl`);
+  L.push(`    (br_if $done (i32.eqz (local.get $k)))`);
+  for (let j = 0; j < cols; j++) L.push(vec ? `    (local.set $b${j} (v128.load offset=${16 * j} (local.get $pb)))` : `    (local.set $b${j} (f32.load (local.get $pb)))`);
+  for (let i = 0; i < MR; i++) {
+    const load = `(f32.load (i32.add (local.get $a${i}) (local.get $ka)))`;
+    L.push(`    (local.set $s ${vec ? `(f32x4.splat ${load})` : load})`);
+    for (let j = 0; j < cols; j++) {
+      const op = vec ? 'f32x4' : 'f32';
+      L.push(`    (local.set $c${i}_${j} (${op}.add (local.get $c${i}_${j}) (${op}.mul (local.get $s) (local.get $b${j}))))`);
+    }
+  }
+  L.push(`    (local.set $ka (i32.add (local.get $ka) (local.get $sak)))`);
+  L.push(`    (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))`);
+  L.push(`    (local.set $k (i32.sub (local.get $k) (i32.const 1)))`);
+  L.push(`    (br $kl)))`);
+  for (let i = 0; i < MR; i++) {
+    const row = i === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const ${i})))`;
+    for (let j = 0; j < cols; j++) L.push(vec ? `  (v128.store offset=${16 * j} ${row} (local.get $c${i}_${j}))` : `  (f32.store ${row} (local.get $c${i}_${j}))`);
+  }
+  L.push(`)`);
+  return L;
+}
+
+/** Column steps of the driver: f32x4 per row and columns per step. */
+const COLUMN_STEPS: [number, number][] = [
+  [2, 8],
+  [1, 4],
+  [0, 1],
+];
+const ROW_STEPS = [4, 1];
+
+/** The module's text: exports `gemm(a, b, c, M, K, N, sam, sak)` (byte pointers; strides of A in elements). */
+export function gemmWat(): string {
+  const L: string[] = ['(module', '(import "env" "memory" (memory 0))'];
+  for (const mr of ROW_STEPS) for (const [nv] of COLUMN_STEPS) L.push(...block(mr, nv));
+  L.push('(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32) (param $sam i32) (param $sak i32)');
+  L.push('  (local $m i32) (local $n i32) (local $ldb i32) (local $ldc i32) (local $pa i32) (local $pc i32)');
+  L.push('  (local.set $sam (i32.shl (local.get $sam) (i32.const 2)))');
+  L.push('  (local.set $sak (i32.shl (local.get $sak) (i32.const 2)))');
+  L.push('  (local.set $ldb (i32.shl (local.get $N) (i32.const 2)))');
+  L.push('  (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))');
+  for (const mr of ROW_STEPS) {
+    L.push(`  (block $mdone${mr} (loop $ml${mr}`);
+    L.push(`    (br_if $mdone${mr} (i32.gt_u (i32.add (local.get $m) (i32.const ${mr})) (local.get $M)))`);
+    L.push(`    (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $m) (local.get $sam))))`);
+    L.push(`    (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $m) (local.get $ldc))))`);
+    L.push(`    (local.set $n (i32.const 0))`);
+    for (const [nv, w] of COLUMN_STEPS) {
+      L.push(`    (block $ndone${mr}_${nv} (loop $nl${mr}_${nv}`);
+      L.push(`      (br_if $ndone${mr}_${nv} (i32.gt_u (i32.add (local.get $n) (i32.const ${w})) (local.get $N)))`);
+      L.push(
+        `      (call $k${mr}x${nv} (local.get $pa) (i32.add (local.get $b) (i32.shl (local.get $n) (i32.const 2))) ` +
+          `(i32.add (local.get $pc) (i32.shl (local.get $n) (i32.const 2))) (local.get $K) (local.get $sam) (local.get $sak) (local.get $ldb) (local.get $ldc))`,
+      );
+      L.push(`      (local.set $n (i32.add (local.get $n) (i32.const ${w})))`);
+      L.push(`      (br $nl${mr}_${nv})))`);
+    }
+    L.push(`    (local.set $m (i32.add (local.get $m) (i32.const ${mr})))`);
+    L.push(`    (br $ml${mr})))`);
+  }
+  L.push(')', ')');
+  return L.join('\n');
+}
