@@ -21,7 +21,7 @@ function own(a: tf.Tensor3D, b: tf.Tensor3D, i: number): tf.Tensor2D {
   return tf.matMul(tf.reshape(tf.slice(a, [i, 0, 0], [1, m, n]), [m, n]) as tf.Tensor2D, tf.reshape(tf.slice(b, [i, 0, 0], [1, n, p]), [n, p]) as tf.Tensor2D);
 }
 
-/** Per-model shapes of a step: layers of width 64 and 256, 32 inputs, 10 classes, MNIST's 784, odd sizes. */
+/** Per-model shapes: layers of width 64 and 256, 32 inputs, 10 classes, MNIST's 784, odd sizes, a large one. */
 const SHAPES = [
   [1, 64, 64, 64],
   [3, 64, 32, 64],
@@ -32,6 +32,7 @@ const SHAPES = [
   [2, 7, 5, 3],
   [4, 1, 9, 1],
   [3, 13, 6, 11],
+  [2, 256, 1024, 4], // large enough that the wasm kernel hands it to XNNPACK (ownGemmFaster)
 ] as const;
 
 describe.each(['cpu', 'wasm'] as const)('the matMuls of a group on %s', (backend) => {

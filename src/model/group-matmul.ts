@@ -83,6 +83,17 @@ function xnnPerModel(be: WasmBackendParts, offs: [number, number, number], [k, m
   }
 }
 
+/**
+ * Whether bn-exp's gemm beats XNNPACK with a fresh operator for an [m, n] x [n, p] matMul. It reads B in
+ * place, so it slows down once B's columns stop fitting in cache (n >= 1024); XNNPACK's repacking pays
+ * back over many rows (m >= 256). Measured 2026-12-05, one thread, µs ours / XNNPACK: 64x64x64 26 / 34,
+ * 2048x784x100 10,623 / 11,358, 512x512x512 9,767 / 9,770, 64x1024x1024 5,967 / 8,699,
+ * 256x1024x1024 23,845 / 23,315, 1024x1024x1024 95,060 / 75,372. Both give the same bits.
+ */
+function ownGemmFaster(m: number, n: number): boolean {
+  return n < 1024 || m < 256;
+}
+
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function groupMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -96,7 +107,7 @@ function groupMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const out = be.makeOutput([k, m, p], 'float32');
   const offs: [number, number, number] = [be.dataIdMap.get(a.dataId).memoryOffset, be.dataIdMap.get(b.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset];
   const gemm = gemmOn(be);
-  if (gemm) {
+  if (gemm && (transposeA || ownGemmFaster(m, n))) {
     const [sam, sak] = transposeA ? [1, m] : [n, 1];
     for (let i = 0; i < k; i++) gemm(offs[0] + 4 * i * m * n, offs[1] + 4 * i * n * p, offs[2] + 4 * i * m * p, m, n, p, sam, sak);
   } else {
