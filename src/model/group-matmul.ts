@@ -1,11 +1,11 @@
 import { tf } from '../tf.js';
-import { GEMM_WASM_BASE64 } from './gemm/binary.js';
+import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
 
 /*
  * The matMuls of the core, a_k·b_k (or a_kᵀ·b_k) for each model k of [K, ...] tensors, in one engine
  * dispatch on wasm, writing straight into one [K, m, p] output:
  *
- * - bn-exp's own wasm kernel (gemm/wat.ts), instantiated on the wasm backend's memory, runs each model's
+ * - bn-exp's own wasm kernel (`gemm` of wasm/wat.ts), instantiated on the wasm backend's memory, runs each model's
  *   matMul where its operands already are: no split, no join, no transposed copy of A. Its float32
  *   arithmetic is XNNPACK's, so the values are bit-identical to tf.matMul on wasm; it skips what tfjs 4.22's
  *   XNNPACK path does on every call with a new right operand (create an operator, repack the operand:
@@ -17,49 +17,6 @@ import { GEMM_WASM_BASE64 } from './gemm/binary.js';
  */
 
 const KERNEL = 'BnExpGroupMatMul';
-
-/** The WebAssembly API this file uses (Node's global; the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: abstract new (...args: never[]) => object;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-/** The parts of tfjs-backend-wasm's BackendWasm this kernel uses (its public fields in 4.22). */
-interface WasmBackendParts {
-  wasm: {
-    asm: { memory: object };
-    cwrap(name: string, returns: null, args: string[]): (...args: unknown[]) => void;
-    tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
-  };
-  dataIdMap: { get(dataId: tf.DataId): { id: number; memoryOffset: number } };
-  dataIdNextNumber: number;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-/** gemm(a, b, c, M, K, N, sam, sak): C = A·B with A(m, k) at a + 4·(m·sam + k·sak); byte pointers. */
-type Gemm = (a: number, b: number, c: number, m: number, k: number, n: number, sam: number, sak: number) => void;
-
-let gemmModule: object | null | undefined;
-let gemmFor: { wasm: unknown; gemm: Gemm | null } | undefined;
-
-/** bn-exp's gemm on this backend's memory, or null where it cannot run (no wasm SIMD, shared memory). */
-function gemmOn(be: WasmBackendParts): Gemm | null {
-  if (gemmFor?.wasm === be.wasm) return gemmFor.gemm;
-  let gemm: Gemm | null = null;
-  try {
-    if (gemmModule === undefined) gemmModule = new WA.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
-    const memory = be.wasm.asm?.memory;
-    if (gemmModule && memory instanceof WA.Memory) {
-      gemm = new WA.Instance(gemmModule, { env: { memory } }).exports.gemm as Gemm;
-    }
-  } catch {
-    gemmModule = null;
-  }
-  gemmFor = { wasm: be.wasm, gemm };
-  return gemm;
-}
 
 let batchMatMul: ((...args: unknown[]) => void) | undefined;
 let batchMatMulOf: unknown;
@@ -105,11 +62,11 @@ function groupMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const [m, n] = transposeA ? [a.shape[2]!, a.shape[1]!] : [a.shape[1]!, a.shape[2]!];
   const p = b.shape[2]!;
   const out = be.makeOutput([k, m, p], 'float32');
-  const offs: [number, number, number] = [be.dataIdMap.get(a.dataId).memoryOffset, be.dataIdMap.get(b.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset];
-  const gemm = gemmOn(be);
-  if (gemm && (transposeA || ownGemmFaster(m, n))) {
+  const offs: [number, number, number] = [offsetOf(be, a), offsetOf(be, b), offsetOf(be, out)];
+  const own = ownKernelsOn(be);
+  if (own && (transposeA || ownGemmFaster(m, n))) {
     const [sam, sak] = transposeA ? [1, m] : [n, 1];
-    for (let i = 0; i < k; i++) gemm(offs[0] + 4 * i * m * n, offs[1] + 4 * i * n * p, offs[2] + 4 * i * m * p, m, n, p, sam, sak);
+    for (let i = 0; i < k; i++) own.gemm(offs[0] + 4 * i * m * n, offs[1] + 4 * i * n * p, offs[2] + 4 * i * m * p, m, n, p, sam, sak);
   } else {
     if (transposeA) throw new Error(`${KERNEL}: transposeA needs bn-exp's gemm module`);
     xnnPerModel(be, offs, [k, m, n, p]);
@@ -153,7 +110,7 @@ function wasmKernelFits(a: tf.Tensor3D, b: tf.Tensor3D, inner: number): boolean 
 }
 
 function gemmAvailable(): boolean {
-  return gemmOn(tf.backend() as unknown as WasmBackendParts) !== null;
+  return ownKernelsOn(tf.backend() as unknown as WasmBackendParts) !== null;
 }
 
 /** a_k·b_k for each model ([K, m, n] x [K, n, p] -> [K, m, p]): one dispatch on wasm, `fallback` elsewhere. */

@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { groupMatMulOf, groupMatMulTransposedA, transposedEach } from './group-matmul.js';
+import { sumOver } from './row-sums.js';
 import { unstackRowsOf } from './row-slices.js';
 
 /*
@@ -199,7 +200,7 @@ export function linearFromData<T extends tf.Tensor2D | tf.Tensor3D>(x: T, w: T):
 
 /** z + b with b [K, 1, W] broadcast over each model's rows; backward: dz = dy, db = each model's Σ_rows dy. */
 export function biasAddPass(z: tf.Tensor3D, b: tf.Tensor3D): OpPass {
-  return { value: tf.add(z, b), saved: [], backward: (dy) => [dy, tf.sum(dy, 1, true)] };
+  return { value: tf.add(z, b), saved: [], backward: (dy) => [dy, sumOver(dy, 1, true)] };
 }
 
 /**

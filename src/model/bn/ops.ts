@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import { custom, type BatchMoments, type OpPass } from '../ops.js';
 import { scaledSums } from '../fused.js';
+import { meanOver, sumOver } from '../row-sums.js';
 import type { BnParams } from './variant.js';
 
 /*
@@ -15,13 +16,14 @@ function rowsAxis(x: tf.Tensor): { axis: number; keep: boolean } {
 }
 
 /**
- * tf.moments(x, axis, keep) with the same kernels (mean, then the mean of the squared deviations), less
- * its float32 cast of a float32 x and its reshape of the mean.
+ * tf.moments(x, axis, keep) with the same arithmetic (mean, then the mean of the squared deviations), less
+ * its float32 cast of a float32 x and its reshape of the mean; means over rows without a transposed copy
+ * (row-sums.ts).
  */
 export function momentsOf(x: tf.Tensor, axis: number, keep: boolean): BatchMoments {
-  const meanKept = tf.mean(x, axis, true);
+  const meanKept = meanOver(x, axis, true);
   const mean = keep ? meanKept : tf.reshape(meanKept, x.shape.filter((_, i) => i !== axis));
-  return { mean, variance: tf.mean(tf.square(tf.sub(x, meanKept)), axis, keep) };
+  return { mean, variance: meanOver(tf.square(tf.sub(x, meanKept)), axis, keep) };
 }
 
 /**
@@ -41,8 +43,8 @@ export function batchNormTrainPass(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tens
     saved: [xhat, invStd, gamma],
     backward: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xh, is, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const dBeta = tf.sum(dy, axis, keep);
-      const dGamma = tf.sum(tf.mul(dy, xh), axis, keep);
+      const dBeta = sumOver(dy, axis, keep);
+      const dGamma = sumOver(tf.mul(dy, xh), axis, keep);
       const dx = tf.mul(tf.mul(gm, is), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dGamma, m)))));
       return [dx, dGamma, dBeta];
     },
@@ -99,7 +101,7 @@ export function batchNormGhostPass(
       const [xh, is, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const d4 = tf.reshape(dy, [...lead, chunks, group, k]);
       const dyx = tf.mul(d4, xh);
-      const inChunk = tf.add(tf.div(tf.sum(d4, axis, true), group), tf.mul(xh, tf.div(tf.sum(dyx, axis, true), group)));
+      const inChunk = tf.add(tf.div(sumOver(d4, axis, true), group), tf.mul(xh, tf.div(sumOver(dyx, axis, true), group)));
       const dx = tf.reshape(tf.mul(tf.mul(perChunk(gm), is), tf.sub(d4, inChunk)), x.shape);
       const total = (t: tf.Tensor): tf.Tensor => tf.reshape(tf.sum(t, [axis - 1, axis]), gm.shape); // over chunks and rows
       return [dx, total(dyx), total(d4)];

@@ -2,6 +2,7 @@ import { tf } from '../../tf.js';
 import type { ModelConfig, RenormConfig } from '../../config/schema.js';
 import { custom, recorded, scoped, type BatchMoments, type OpPass } from '../ops.js';
 import { momentsOf, perModel, updateMovingMean } from './ops.js';
+import { sumOver } from '../row-sums.js';
 import type { BnVariant } from './variant.js';
 
 /** The clipping limits of Batch Renormalization at one step. */
@@ -53,8 +54,8 @@ export function batchRenormTrainPass(
     saved: [xhat, invStd, gr, r, d],
     backward: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xh, is, gsc, rr, dd] = saved as tf.Tensor[];
-      const dBeta = tf.sum(dy, axis, keep);
-      const dyx = tf.sum(tf.mul(dy, xh!), axis, keep);
+      const dBeta = sumOver(dy, axis, keep);
+      const dyx = sumOver(tf.mul(dy, xh!), axis, keep);
       const dx = tf.mul(tf.mul(gsc!, is!), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh!, tf.div(dyx, m)))));
       return [dx, tf.add(tf.mul(rr!, dyx), tf.mul(dd!, dBeta)), dBeta];
     },

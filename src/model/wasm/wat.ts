@@ -1,19 +1,28 @@
 /*
- * The WebAssembly text of bn-exp's matMul kernel: C[M, N] = A[M, K] · B[K, N] in float32, on the memory of
- * the wasm backend (imported), so it reads and writes tfjs tensors where they are. B and C are row-major;
+ * The WebAssembly text of bn-exp's own kernels, on the memory of the wasm backend (imported), so they read
+ * and write tfjs tensors where they are: `gemm` (a matMul) and `rowsums` (sums or means over rows).
+ *
+ * gemm: C[M, N] = A[M, K] · B[K, N] in float32. B and C are row-major;
  * A is read through strides (A(m, k) at a + 4·(m·sam + k·sak)), so Aᵀ of a row-major tensor (the weight
  * gradient xᵀ·dy) needs no transposed copy.
  *
  * The arithmetic is XNNPACK's f32 GEMM on wasm SIMD (what tfjs's matMul runs): each output starts at +0
  * and adds a[m][k]·b[k][n] for k = 0, 1, ..., K−1 in order, one float32 multiply and one float32 add per
  * term (wasm SIMD has no fused multiply-add), so the results are bit-identical to tf.matMul on wasm,
- * NaN and infinities included (kernel.test.ts). What it saves is XNNPACK's per-call cost in tfjs 4.22:
+ * NaN and infinities included (group-matmul.test.ts). What it saves is XNNPACK's per-call cost in tfjs 4.22:
  * every matMul with a new right operand (every training step's) creates an operator and repacks the
  * whole operand, about 16 µs of a 37 µs 64x64x64 matMul.
  *
  * Blocks of 4 rows x 8 columns (two f32x4 per row: 8 accumulators in registers), then 4 and 1 columns,
- * then single rows. Generated from this file by `npm run gen:gemm` into binary.ts (kernel.test.ts checks
- * that the two agree).
+ * then single rows.
+ *
+ * rowsums: for each of `count` row-major [R, C] matrices, the sum over its R rows of each column, in row
+ * order from +0 (divided by R for a mean): what tfjs's wasm Sum and Mean kernels compute over an axis
+ * that is not the last, after transposing it there (the transpose is a copy, the sums are one float32
+ * add per row in order, the mean one float32 division), so the values are bit-identical without the copy.
+ * Four columns per f32x4 lane group, 16 at a time, then 4, then 1.
+ *
+ * Generated from this file by `npm run gen:wasm` into binary.ts (binary.test.ts checks that the two agree).
  */
 
 /** One block's function: MR rows x (NV f32x4 columns, or one scalar column when NV = 0). */
@@ -61,8 +70,70 @@ const COLUMN_STEPS: [number, number][] = [
 ];
 const ROW_STEPS = [4, 1];
 
-/** The module's text: exports `gemm(a, b, c, M, K, N, sam, sak)` (byte pointers; strides of A in elements). */
-export function gemmWat(): string {
+/** rowsums' block of NV f32x4 columns (or one scalar column when NV = 0) of one matrix. */
+function rowSumBlock(NV: number): string[] {
+  const vec = NV > 0;
+  const cols = Math.max(NV, 1);
+  const t = vec ? 'v128' : 'f32';
+  const op = vec ? 'f32x4' : 'f32';
+  const L: string[] = [];
+  L.push(`(func $r${NV} (param $px i32) (param $po i32) (param $R i32) (param $ldx i32) (param $mean i32)`);
+  for (let j = 0; j < cols; j++) L.push(`  (local $s${j} ${t})`);
+  L.push(`  (local $r i32) (local $d ${t})`);
+  L.push(`  (local.set $r (local.get $R))`);
+  L.push(`  (block $done (loop $rl`);
+  L.push(`    (br_if $done (i32.eqz (local.get $r)))`);
+  for (let j = 0; j < cols; j++) L.push(`    (local.set $s${j} (${op}.add (local.get $s${j}) (${vec ? 'v128' : 'f32'}.load offset=${16 * j} (local.get $px))))`);
+  L.push(`    (local.set $px (i32.add (local.get $px) (local.get $ldx)))`);
+  L.push(`    (local.set $r (i32.sub (local.get $r) (i32.const 1)))`);
+  L.push(`    (br $rl)))`);
+  L.push(`  (if (local.get $mean) (then`);
+  const count = `(f32.convert_i32_u (local.get $R))`;
+  L.push(`    (local.set $d ${vec ? `(f32x4.splat ${count})` : count})`);
+  for (let j = 0; j < cols; j++) L.push(`    (local.set $s${j} (${op}.div (local.get $s${j}) (local.get $d)))`);
+  L.push(`  ))`);
+  for (let j = 0; j < cols; j++) L.push(`  (${vec ? 'v128' : 'f32'}.store offset=${16 * j} (local.get $po) (local.get $s${j}))`);
+  L.push(`)`);
+  return L;
+}
+
+/** rowsums' column steps: f32x4 per step and columns per step. */
+const ROW_SUM_STEPS: [number, number][] = [
+  [4, 16],
+  [1, 4],
+  [0, 1],
+];
+
+/** `rowsums(x, out, count, R, C, mean)`: byte pointers; out is [count, C]. */
+function rowSums(): string[] {
+  const L: string[] = [];
+  for (const [nv] of ROW_SUM_STEPS) L.push(...rowSumBlock(nv));
+  L.push('(func (export "rowsums") (param $x i32) (param $o i32) (param $count i32) (param $R i32) (param $C i32) (param $mean i32)');
+  L.push('  (local $c i32) (local $ldx i32)');
+  L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
+  L.push('  (block $idone (loop $il');
+  L.push('    (br_if $idone (i32.eqz (local.get $count)))');
+  L.push('    (local.set $c (i32.const 0))');
+  for (const [nv, w] of ROW_SUM_STEPS) {
+    L.push(`    (block $cdone${nv} (loop $cl${nv}`);
+    L.push(`      (br_if $cdone${nv} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
+    L.push(`      (call $r${nv} (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))) (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 2))) (local.get $R) (local.get $ldx) (local.get $mean))`);
+    L.push(`      (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
+    L.push(`      (br $cl${nv})))`);
+  }
+  L.push('    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))');
+  L.push('    (local.set $o (i32.add (local.get $o) (local.get $ldx)))');
+  L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
+  L.push('    (br $il)))');
+  L.push(')');
+  return L;
+}
+
+/**
+ * The module's text: exports `gemm(a, b, c, M, K, N, sam, sak)` (byte pointers; strides of A in elements)
+ * and `rowsums(x, out, count, R, C, mean)`.
+ */
+export function kernelsWat(): string {
   const L: string[] = ['(module', '(import "env" "memory" (memory 0))'];
   for (const mr of ROW_STEPS) for (const [nv] of COLUMN_STEPS) L.push(...block(mr, nv));
   L.push('(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32) (param $sam i32) (param $sak i32)');
@@ -90,6 +161,8 @@ export function gemmWat(): string {
     L.push(`    (local.set $m (i32.add (local.get $m) (i32.const ${mr})))`);
     L.push(`    (br $ml${mr})))`);
   }
-  L.push(')', ')');
+  L.push(')');
+  L.push(...rowSums());
+  L.push(')');
   return L.join('\n');
 }
