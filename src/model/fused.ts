@@ -1,10 +1,14 @@
 import { tf } from '../tf.js';
+import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
+
+const { util } = tf;
 
 /*
  * Many small element-wise updates in one engine dispatch: out_i = a_k·x_i + c_k·y_i for pairs (x_i, y_i)
  * of [K, ...] tensors, with a_k, c_k per model (the optimizer's w <- (−lr)·g + w, BN's moving
- * <- m·moving + (1 − m)·batch). On wasm one kernel computes every pair in JS straight on the heap, each
- * product and the sum rounded to float32 (Math.fround): a product of two float32 values is exact in
+ * <- m·moving + (1 − m)·batch). On wasm one kernel computes every pair straight on the heap with bn-exp's
+ * `scaledsum` (wasm/wat.ts: float32 multiplies and adds in SIMD lanes), or where that module cannot run,
+ * in JS, each product and the sum rounded to float32 (Math.fround): a product of two float32 values is exact in
  * float64 and float64 (53 bits) rounds +, × of float32 operands without double-rounding error
  * (53 >= 2·24 + 2), so the values are bit-identical to wasm's Multiply and Add kernels. Other backends
  * run those tf ops.
@@ -26,11 +30,21 @@ function scaledSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   const k = a.length;
   // Allocate first: an allocation may grow the heap, which detaches views taken before it.
   const outs = Array.from({ length: pairs }, (_, i) => b.makeOutput(inputs[`x${i}`]!.shape, 'float32'));
+  const own = ownKernelsOn(b as unknown as WasmBackendParts);
   outs.forEach((o, i) => {
-    const x = b.typedArrayFromHeap(inputs[`x${i}`]!);
-    const y = b.typedArrayFromHeap(inputs[`y${i}`]!);
+    const xi = inputs[`x${i}`]!;
+    const yi = inputs[`y${i}`]!;
+    const per = util.sizeFromShape(xi.shape) / k;
+    if (own) {
+      // bn-exp's wasm kernel: the same float32 operations, in SIMD lanes.
+      const be = b as unknown as WasmBackendParts;
+      const [ox, oy, oo] = [offsetOf(be, xi), offsetOf(be, yi), offsetOf(be, o)];
+      for (let m = 0; m < k; m++) own.scaledsum(ox + 4 * m * per, oy + 4 * m * per, oo + 4 * m * per, per, a[m]!, c[m]!, c[m] === 1 ? 1 : 0);
+      return;
+    }
+    const x = b.typedArrayFromHeap(xi);
+    const y = b.typedArrayFromHeap(yi);
     const out = b.typedArrayFromHeap(o);
-    const per = x.length / k;
     for (let m = 0; m < k; m++) {
       const am = a[m]!;
       const cm = c[m]!;

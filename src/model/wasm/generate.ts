@@ -6,7 +6,10 @@ import { compileKernels } from './compile.js';
  * `npm run gen:wasm`: compiles wat.ts and writes binary.ts (run after changing wat.ts; kernel.test.ts fails
  * while the two disagree).
  */
-const bytes = await compileKernels();
+const bytes = await compileKernels().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
 const target = fileURLToPath(new URL('../../../src/model/wasm/binary.ts', import.meta.url));
 const base64 = Buffer.from(bytes).toString('base64');
 writeFileSync(

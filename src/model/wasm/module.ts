@@ -30,6 +30,8 @@ export interface OwnKernels {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, sam: number, sak: number): void;
   /** For each of `count` [R, C] matrices at x, the column sums over rows (means when `mean` is 1) into out. */
   rowsums(x: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  /** out = a·x + c·y over n elements (a·x + y when `plain` is 1), float32 operations as tfjs's kernels. */
+  scaledsum(x: number, y: number, out: number, n: number, a: number, c: number, plain: number): void;
 }
 
 let compiled: object | null | undefined;

@@ -22,6 +22,10 @@
  * add per row in order, the mean one float32 division), so the values are bit-identical without the copy.
  * Four columns per f32x4 lane group, 16 at a time, then 4, then 1.
  *
+ * scaledsum: out_j = a·x_j + c·y_j over n float32 elements (a·x_j + y_j when `plain` is 1: no product with
+ * c), each product and the sum one float32 operation: what tfjs's wasm Multiply and Add kernels compute
+ * (fused.ts), bit-identical, in one pass of f32x4 lanes (then single elements).
+ *
  * Generated from this file by `npm run gen:wasm` into binary.ts (binary.test.ts checks that the two agree).
  */
 
@@ -129,9 +133,43 @@ function rowSums(): string[] {
   return L;
 }
 
+/** `scaledsum(x, y, out, n, a, c, plain)`: byte pointers, n elements. */
+function scaledSum(): string[] {
+  const L: string[] = [];
+  L.push('(func (export "scaledsum") (param $x i32) (param $y i32) (param $o i32) (param $n i32) (param $a f32) (param $c f32) (param $plain i32)');
+  L.push('  (local $va v128) (local $vc v128) (local $end i32) (local $vend i32)');
+  L.push('  (local.set $va (f32x4.splat (local.get $a)))');
+  L.push('  (local.set $vc (f32x4.splat (local.get $c)))');
+  L.push('  (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))');
+  L.push('  (local.set $vend (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))');
+  for (const plain of [true, false]) {
+    const vy = plain ? '(v128.load (local.get $y))' : '(f32x4.mul (local.get $vc) (v128.load (local.get $y)))';
+    const sy = plain ? '(f32.load (local.get $y))' : '(f32.mul (local.get $c) (f32.load (local.get $y)))';
+    const step = (bytes: number) => [
+      `      (local.set $x (i32.add (local.get $x) (i32.const ${bytes})))`,
+      `      (local.set $y (i32.add (local.get $y) (i32.const ${bytes})))`,
+      `      (local.set $o (i32.add (local.get $o) (i32.const ${bytes})))`,
+    ];
+    L.push(`  (if ${plain ? '(local.get $plain)' : '(i32.eqz (local.get $plain))'} (then`);
+    L.push('    (block $vd (loop $vl');
+    L.push('      (br_if $vd (i32.ge_u (local.get $x) (local.get $vend)))');
+    L.push(`      (v128.store (local.get $o) (f32x4.add (f32x4.mul (local.get $va) (v128.load (local.get $x))) ${vy}))`);
+    L.push(...step(16));
+    L.push('      (br $vl)))');
+    L.push('    (block $sd (loop $sl');
+    L.push('      (br_if $sd (i32.ge_u (local.get $x) (local.get $end)))');
+    L.push(`      (f32.store (local.get $o) (f32.add (f32.mul (local.get $a) (f32.load (local.get $x))) ${sy}))`);
+    L.push(...step(4));
+    L.push('      (br $sl)))');
+    L.push('  ))');
+  }
+  L.push(')');
+  return L;
+}
+
 /**
  * The module's text: exports `gemm(a, b, c, M, K, N, sam, sak)` (byte pointers; strides of A in elements)
- * and `rowsums(x, out, count, R, C, mean)`.
+ * `rowsums(x, out, count, R, C, mean)` and `scaledsum(x, y, out, n, a, c, plain)`.
  */
 export function kernelsWat(): string {
   const L: string[] = ['(module', '(import "env" "memory" (memory 0))'];
@@ -163,6 +201,7 @@ export function kernelsWat(): string {
   }
   L.push(')');
   L.push(...rowSums());
+  L.push(...scaledSum());
   L.push(')');
   return L.join('\n');
 }
