@@ -32,6 +32,11 @@ interface Case {
   width: number;
   batch: number;
   batchNorm: 'off' | 'before';
+  /** Input features (default FEATURES) and hidden activation (default relu): the MNIST Fig. 1 shape. */
+  features?: number;
+  activation?: 'relu' | 'sigmoid';
+  /** The group sizes the vectorized bench measures (default 1, 4, 8). */
+  ks?: number[];
 }
 
 const FEATURES = 32;
@@ -63,12 +68,12 @@ async function timeSteps(fn: (steps: number) => Promise<void>, budgetS: number):
   return median(rates);
 }
 
-function data(rows: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+function data(rows: number, features = FEATURES): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const rng = Rng.derive(0, 'bench-data');
-  const xs = new Float32Array(rows * FEATURES);
+  const xs = new Float32Array(rows * features);
   rng.fillNormal(xs, 0, 1);
   const labels = Int32Array.from({ length: rows }, () => rng.int(CLASSES));
-  return { x: tf.tensor2d(xs, [rows, FEATURES]), y: tf.tensor2d(oneHot(labels, CLASSES), [rows, CLASSES]) };
+  return { x: tf.tensor2d(xs, [rows, features]), y: tf.tensor2d(oneHot(labels, CLASSES), [rows, CLASSES]) };
 }
 
 /** The same rows for each of K models: [K, rows, ...] (a single model: K = 1). */
@@ -190,16 +195,17 @@ async function benchVectorized(
   k: number,
   budget: number,
 ): Promise<{ separate: number; vectorized: number; kernelsSeparate: number; kernelsVectorized: number }> {
-  const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm });
+  const config: ModelConfig = ModelSchema.parse({ depth: c.depth, width: c.width, batchNorm: c.batchNorm, activation: c.activation ?? 'relu' });
+  const features = c.features ?? FEATURES;
   const train = { optimizer: 'sgd' as const, learningRate: 0.01, momentum: 0 };
   const seeds = Array.from({ length: k }, (_, i) => i);
-  const mlps = seeds.map((i) => buildMlp(config, FEATURES, CLASSES, Rng.derive(i, 'init'), bnChoiceOf(config)));
+  const mlps = seeds.map((i) => buildMlp(config, features, CLASSES, Rng.derive(i, 'init'), bnChoiceOf(config)));
   const opts = seeds.map(() => makeOptimizer([train]));
   const steps = mlps.map((m, i) => makeTrainStep(m, opts[i]!));
-  const group = buildMlps(seeds.map(() => config), FEATURES, CLASSES, seeds.map((i) => Rng.derive(i, 'init')), bnChoiceOf(config));
+  const group = buildMlps(seeds.map(() => config), features, CLASSES, seeds.map((i) => Rng.derive(i, 'init')), bnChoiceOf(config));
   const groupOpt = makeOptimizer(seeds.map(() => train));
   const groupStep = makeTrainStep(group, groupOpt);
-  const d = data(c.batch);
+  const d = data(c.batch, features);
   const [x, y] = [forModels(d.x, 1), forModels(d.y, 1)];
   const x3 = forModels(d.x, k);
   const y3 = forModels(d.y, k);
@@ -247,6 +253,8 @@ async function benchVectorized(
 /** The vectorized bench's small models (dispatch-bound, where batching K models pays). */
 const VECTOR_CASES: Case[] = [
   { depth: 4, width: 64, batch: 64, batchNorm: 'before' },
+  // MNIST Fig. 1 (Ioffe & Szegedy): 784 inputs, 3 sigmoid layers of 100, batch 60, BN; 2-3 seeds per group.
+  { depth: 3, width: 100, batch: 60, batchNorm: 'before', features: 784, activation: 'sigmoid', ks: [1, 3] },
   { depth: 2, width: 64, batch: 16, batchNorm: 'off' },
   { depth: 4, width: 64, batch: 64, batchNorm: 'off' },
 ];
@@ -367,8 +375,8 @@ async function main(): Promise<void> {
 
   if (values.only === undefined || values.only === 'vectorized') {
     if (!values.json) console.log('\nseed-vectorized steps (run --vectorize K), plain SGD; model steps/s, median of 5 alternated windows');
-    for (const c of values.quick ? VECTOR_CASES.slice(0, 1) : VECTOR_CASES) {
-      for (const k of [1, 4, 8]) {
+    for (const c of values.quick ? VECTOR_CASES.slice(0, 2) : VECTOR_CASES) {
+      for (const k of c.ks ?? [1, 4, 8]) {
         const v = await benchVectorized(c, k, budget);
         const row = {
           backend,
@@ -378,6 +386,8 @@ async function main(): Promise<void> {
           width: c.width,
           batch: c.batch,
           batchNorm: c.batchNorm,
+          features: c.features ?? FEATURES,
+          activation: c.activation ?? 'relu',
           steps_per_s_separate: Number(v.separate.toFixed(1)),
           model_steps_per_s_vectorized: Number(v.vectorized.toFixed(1)),
           gain: Number((v.vectorized / v.separate).toFixed(2)),
@@ -387,7 +397,7 @@ async function main(): Promise<void> {
         if (values.json) console.log(JSON.stringify(row));
         else
           console.log(
-            `d${c.depth} w${c.width} b${c.batch} BN ${c.batchNorm.padEnd(6)} K=${k}: separate ${row.steps_per_s_separate} model steps/s, ` +
+            `${c.features ? `${c.features}-` : ''}d${c.depth} w${c.width} b${c.batch}${c.activation ? ` ${c.activation}` : ''} BN ${c.batchNorm.padEnd(6)} K=${k}: separate ${row.steps_per_s_separate} model steps/s, ` +
               `vectorized ${row.model_steps_per_s_vectorized}, gain ${row.gain}x; ` +
               `kernels per model-step ${row.kernels_per_step} -> ${row.kernels_per_model_step_vectorized}`,
           );
