@@ -295,16 +295,44 @@ async function benchWorkers(backend: BackendChoice, quick: boolean): Promise<{ r
   return { runs: specs.length, steps, one: Math.min(...one), two: Math.min(...two) };
 }
 
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--only steps|vectorized|workers|estimate|memory] [--backend wasm|cpu|node] [--budget seconds]
+  --quick   a short grid (depth 4, width 64, batch 64) and the first vectorized cases
+  --json    one JSON object per line instead of tables
+  --only    one part of the bench
+  --budget  seconds per timed case (default 1)
+What each row measures: docs/speed.md.`;
+
+/** The options, or null after printing the usage (--help, or an unknown option: exit code 2). */
+function options(): Record<string, string | boolean | undefined> | null {
+  try {
+    const { values } = parseArgs({
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        json: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        backend: { type: 'string', default: 'wasm' },
+        budget: { type: 'string', default: '1' },
+        only: { type: 'string' }, // "steps", "vectorized", "workers", "estimate" or "memory"
+      },
+    });
+    if (!values.help) return values;
+    console.log(USAGE);
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    process.exitCode = 2;
+  }
+  return null;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      json: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'wasm' },
-      budget: { type: 'string', default: '1' },
-      only: { type: 'string' }, // "steps", "vectorized", "workers", "estimate" or "memory"
-    },
-  });
+  const parsed = options();
+  if (parsed === null) return;
+  const values = parsed as { json: boolean; quick: boolean; backend: string; budget: string; only?: string };
+  if (values.only !== undefined && !['steps', 'vectorized', 'workers', 'estimate', 'memory'].includes(values.only)) {
+    console.error(`--only ${values.only}: expected steps, vectorized, workers, estimate or memory\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const backend = await selectBackend(values.backend as BackendChoice);
   const budget = Number(values.budget);
   const depths = values.quick ? [4] : [2, 4, 8];
