@@ -37,8 +37,19 @@ export interface OwnKernels {
 let compiled: object | null | undefined;
 let instance: { wasm: unknown; kernels: OwnKernels | null } | undefined;
 
+let disabled = false;
+
+/**
+ * Turns bn-exp's kernels off (true) or back on, so tests can check the paths taken where they cannot run
+ * (the backend's BatchMatMul on views, tfjs's Sum and Mean, the JS update loop) against them.
+ */
+export function disableOwnKernels(off: boolean): void {
+  disabled = off;
+}
+
 /** The kernels on this backend's memory, or null where they cannot run (no wasm SIMD, a shared memory). */
 export function ownKernelsOn(backend: WasmBackendParts): OwnKernels | null {
+  if (disabled) return null;
   if (instance?.wasm === backend.wasm) return instance.kernels;
   let kernels: OwnKernels | null = null;
   try {
