@@ -1,7 +1,8 @@
 import { tf } from '../../tf.js';
 import { custom, type BatchMoments, type OpPass } from '../ops.js';
 import { scaledSums } from '../fused.js';
-import { meanOver, sumOver } from '../row-sums.js';
+import { centeredSquareMeanOver, meanOver, sumOfProductsOver, sumOver } from '../row-sums.js';
+import { bnBackwardDx, bnForwardValues } from './kernels.js';
 import type { BnParams } from './variant.js';
 
 /*
@@ -23,7 +24,7 @@ function rowsAxis(x: tf.Tensor): { axis: number; keep: boolean } {
 export function momentsOf(x: tf.Tensor, axis: number, keep: boolean): BatchMoments {
   const meanKept = meanOver(x, axis, true);
   const mean = keep ? meanKept : tf.reshape(meanKept, x.shape.filter((_, i) => i !== axis));
-  return { mean, variance: meanOver(tf.square(tf.sub(x, meanKept)), axis, keep) };
+  return { mean, variance: centeredSquareMeanOver(x, meanKept, axis, keep) };
 }
 
 /**
@@ -36,17 +37,16 @@ export function batchNormTrainPass(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tens
   const m = x.shape[axis] as number;
   const { mean, variance } = momentsOf(x, axis, keep);
   const invStd = tf.rsqrt(tf.add(variance, epsilon));
-  const xhat = tf.mul(tf.sub(x, mean), invStd);
+  const { xhat, y } = bnForwardValues(x, mean, invStd, gamma, beta);
   if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
   return {
-    value: tf.add(tf.mul(xhat, gamma), beta),
+    value: y,
     saved: [xhat, invStd, gamma],
     backward: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xh, is, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const dBeta = sumOver(dy, axis, keep);
-      const dGamma = sumOver(tf.mul(dy, xh), axis, keep);
-      const dx = tf.mul(tf.mul(gm, is), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xh, tf.div(dGamma, m)))));
-      return [dx, dGamma, dBeta];
+      const dGamma = sumOfProductsOver(dy, xh, axis, keep);
+      return [bnBackwardDx(dy, xh, dBeta, dGamma, gm, is, m), dGamma, dBeta];
     },
   };
 }

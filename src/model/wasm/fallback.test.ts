@@ -4,7 +4,8 @@ import { Rng } from '../../stats/rng.js';
 import { selectBackend } from '../../train/backend.js';
 import { scaledSums } from '../fused.js';
 import { matMulModels } from '../ops.js';
-import { meanOver, sumOver } from '../row-sums.js';
+import { bnBackwardDx, bnForwardValues } from '../bn/kernels.js';
+import { centeredSquareMeanOver, meanOver, sumOfProductsOver, sumOver } from '../row-sums.js';
 import { disableOwnKernels, ownKernelsOn, type WasmBackendParts } from './module.js';
 
 const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer));
@@ -56,5 +57,28 @@ describe('where bn-exp\'s wasm kernels cannot run', () => {
     ]);
     own.forEach((t, i) => expect(bits(t)).toEqual(bits(other[i]!)));
     tf.dispose([a, b, x, y, ...own, ...other]);
+  });
+
+  it("BN's passes (moments, forward, backward sums and dx) give tfjs's bits, for any number of units", () => {
+    const rng = Rng.derive(12, 'fallback-bn');
+    for (const shape of [[3, 64, 64], [2, 60, 17], [1, 9, 5], [64, 10], [2, 2, 7, 6]]) {
+      const rows = shape.length - 2;
+      const unit = [...shape.slice(0, -2), 1, shape[shape.length - 1]!];
+      const x = randomTensor(rng, shape);
+      const dy = randomTensor(rng, shape);
+      const gamma = tf.add(randomTensor(rng, unit), 1);
+      const beta = randomTensor(rng, unit);
+      const [own, other] = bothWays(() => {
+        const mean = meanOver(x, rows, true);
+        const variance = centeredSquareMeanOver(x, mean, rows, true);
+        const invStd = tf.rsqrt(tf.add(variance, 1e-3));
+        const { xhat, y } = bnForwardValues(x, mean, invStd, gamma, beta);
+        const dBeta = sumOver(dy, rows, true);
+        const dGamma = sumOfProductsOver(dy, xhat, rows, true);
+        return [mean, variance, xhat, y, dGamma, bnBackwardDx(dy, xhat, dBeta, dGamma, gamma, invStd, shape[rows]!)];
+      });
+      own.forEach((t, i) => expect(bits(t), `${shape} output ${i}`).toEqual(bits(other[i]!)));
+      tf.dispose([x, dy, gamma, beta, ...own, ...other]);
+    }
   });
 });

@@ -29,7 +29,15 @@ export interface OwnKernels {
   /** C = A·B with A(m, k) at a + 4·(m·sam + k·sak); byte pointers. */
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, sam: number, sak: number): void;
   /** For each of `count` [R, C] matrices at x, the column sums over rows (means when `mean` is 1) into out. */
-  rowsums(x: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  rowsums(x: number, unused: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  /** The same of (x − p)², p [count, C] one value per column. */
+  rowcsq(x: number, p: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  /** The same of x·y, y [count, R, C]. */
+  rowdot(x: number, y: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  /** BN's training forward: xhat = (x − mean)·invstd, y = xhat·gamma + beta (parameters [count, C]). */
+  bnforward(x: number, mean: number, invstd: number, gamma: number, beta: number, xhat: number, y: number, count: number, rows: number, cols: number): void;
+  /** BN's backward: dx = (gamma·invstd)·(dy − (dbeta/m + xhat·(dgamma/m))). */
+  bnbackward(dy: number, xhat: number, dbeta: number, dgamma: number, gamma: number, invstd: number, dx: number, count: number, rows: number, cols: number, m: number): void;
   /** out = a·x + c·y over n elements (a·x + y when `plain` is 1), float32 operations as tfjs's kernels. */
   scaledsum(x: number, y: number, out: number, n: number, a: number, c: number, plain: number): void;
 }

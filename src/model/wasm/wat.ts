@@ -74,21 +74,38 @@ const COLUMN_STEPS: [number, number][] = [
 ];
 const ROW_STEPS = [4, 1];
 
-/** rowsums' block of NV f32x4 columns (or one scalar column when NV = 0) of one matrix. */
-function rowSumBlock(NV: number): string[] {
+/**
+ * What a row reduction adds per row: `sum` x; `csq` (x − p)² with p one value per column (a mean), as
+ * tf.square(tf.sub(x, p)) rounds it; `dot` x·y with y a second [R, C] matrix, as tf.mul(x, y) rounds it.
+ */
+type RowReduction = 'sum' | 'csq' | 'dot';
+
+/** A row reduction's block of NV f32x4 columns (or one scalar column when NV = 0) of one matrix. */
+function rowReduceBlock(kind: RowReduction, NV: number): string[] {
   const vec = NV > 0;
   const cols = Math.max(NV, 1);
   const t = vec ? 'v128' : 'f32';
   const op = vec ? 'f32x4' : 'f32';
+  const load = (ptr: string, j: number) => `(${t}.load offset=${16 * j} (local.get ${ptr}))`;
   const L: string[] = [];
-  L.push(`(func $r${NV} (param $px i32) (param $po i32) (param $R i32) (param $ldx i32) (param $mean i32)`);
-  for (let j = 0; j < cols; j++) L.push(`  (local $s${j} ${t})`);
+  L.push(`(func $${kind}${NV} (param $px i32) (param $py i32) (param $po i32) (param $R i32) (param $ldx i32) (param $mean i32)`);
+  for (let j = 0; j < cols; j++) L.push(`  (local $s${j} ${t}) (local $p${j} ${t}) (local $e${j} ${t})`);
   L.push(`  (local $r i32) (local $d ${t})`);
+  if (kind === 'csq') for (let j = 0; j < cols; j++) L.push(`  (local.set $p${j} ${load('$py', j)})`);
   L.push(`  (local.set $r (local.get $R))`);
   L.push(`  (block $done (loop $rl`);
   L.push(`    (br_if $done (i32.eqz (local.get $r)))`);
-  for (let j = 0; j < cols; j++) L.push(`    (local.set $s${j} (${op}.add (local.get $s${j}) (${vec ? 'v128' : 'f32'}.load offset=${16 * j} (local.get $px))))`);
+  for (let j = 0; j < cols; j++) {
+    if (kind === 'sum') L.push(`    (local.set $e${j} ${load('$px', j)})`);
+    if (kind === 'csq') {
+      L.push(`    (local.set $e${j} (${op}.sub ${load('$px', j)} (local.get $p${j})))`);
+      L.push(`    (local.set $e${j} (${op}.mul (local.get $e${j}) (local.get $e${j})))`);
+    }
+    if (kind === 'dot') L.push(`    (local.set $e${j} (${op}.mul ${load('$px', j)} ${load('$py', j)}))`);
+    L.push(`    (local.set $s${j} (${op}.add (local.get $s${j}) (local.get $e${j})))`);
+  }
   L.push(`    (local.set $px (i32.add (local.get $px) (local.get $ldx)))`);
+  if (kind === 'dot') L.push(`    (local.set $py (i32.add (local.get $py) (local.get $ldx)))`);
   L.push(`    (local.set $r (i32.sub (local.get $r) (i32.const 1)))`);
   L.push(`    (br $rl)))`);
   L.push(`  (if (local.get $mean) (then`);
@@ -96,41 +113,134 @@ function rowSumBlock(NV: number): string[] {
   L.push(`    (local.set $d ${vec ? `(f32x4.splat ${count})` : count})`);
   for (let j = 0; j < cols; j++) L.push(`    (local.set $s${j} (${op}.div (local.get $s${j}) (local.get $d)))`);
   L.push(`  ))`);
-  for (let j = 0; j < cols; j++) L.push(`  (${vec ? 'v128' : 'f32'}.store offset=${16 * j} (local.get $po) (local.get $s${j}))`);
+  for (let j = 0; j < cols; j++) L.push(`  (${t}.store offset=${16 * j} (local.get $po) (local.get $s${j}))`);
   L.push(`)`);
   return L;
 }
 
-/** rowsums' column steps: f32x4 per step and columns per step. */
+/** Row reductions' column steps: f32x4 per step and columns per step. */
 const ROW_SUM_STEPS: [number, number][] = [
   [4, 16],
   [1, 4],
   [0, 1],
 ];
 
-/** `rowsums(x, out, count, R, C, mean)`: byte pointers; out is [count, C]. */
-function rowSums(): string[] {
+/**
+ * `<export>(x, y, out, count, R, C, mean)`: for each of `count` [R, C] matrices at x, the column sums of
+ * `kind` over its rows in row order from +0 (divided by R for a mean) into out [count, C]; y is the
+ * per-column values [count, C] (csq) or the second matrices [count, R, C] (dot), unused for sum.
+ */
+function rowReduce(kind: RowReduction, exportName: string): string[] {
   const L: string[] = [];
-  for (const [nv] of ROW_SUM_STEPS) L.push(...rowSumBlock(nv));
-  L.push('(func (export "rowsums") (param $x i32) (param $o i32) (param $count i32) (param $R i32) (param $C i32) (param $mean i32)');
+  for (const [nv] of ROW_SUM_STEPS) L.push(...rowReduceBlock(kind, nv));
+  L.push(`(func (export "${exportName}") (param $x i32) (param $y i32) (param $o i32) (param $count i32) (param $R i32) (param $C i32) (param $mean i32)`);
   L.push('  (local $c i32) (local $ldx i32)');
   L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
   L.push('  (block $idone (loop $il');
   L.push('    (br_if $idone (i32.eqz (local.get $count)))');
   L.push('    (local.set $c (i32.const 0))');
   for (const [nv, w] of ROW_SUM_STEPS) {
+    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $c) (i32.const 2)))`;
     L.push(`    (block $cdone${nv} (loop $cl${nv}`);
     L.push(`      (br_if $cdone${nv} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
-    L.push(`      (call $r${nv} (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))) (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 2))) (local.get $R) (local.get $ldx) (local.get $mean))`);
+    L.push(`      (call $${kind}${nv} ${at('$x')} ${at('$y')} ${at('$o')} (local.get $R) (local.get $ldx) (local.get $mean))`);
     L.push(`      (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
     L.push(`      (br $cl${nv})))`);
   }
   L.push('    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))');
+  if (kind === 'csq') L.push('    (local.set $y (i32.add (local.get $y) (local.get $ldx)))');
+  if (kind === 'dot') L.push('    (local.set $y (i32.add (local.get $y) (i32.mul (local.get $R) (local.get $ldx))))');
   L.push('    (local.set $o (i32.add (local.get $o) (local.get $ldx)))');
   L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
   L.push('    (br $il)))');
   L.push(')');
   return L;
+}
+
+/**
+ * An element-wise map over `count` [R, C] matrices with per-column parameters ([count, C] each), f32x4
+ * lanes then single columns. `body(op, v)` returns the statements for one lane group: `v(name)` reads an
+ * input or parameter, and the statements store outputs with `(store <name> <value>)` placeholders.
+ */
+function perColumnMap(
+  exportName: string,
+  rowInputs: string[],
+  params: string[],
+  outputs: string[],
+  scalars: string[],
+  body: (op: string) => string[],
+): string[] {
+  const L: string[] = [];
+  const ptrs = [...rowInputs, ...params, ...outputs];
+  const sig = ptrs.map((n) => `(param $${n} i32)`).join(' ') + ' (param $count i32) (param $R i32) (param $C i32) ' + scalars.map((n) => `(param $${n} f32)`).join(' ');
+  L.push(`(func (export "${exportName}") ${sig}`);
+  L.push('  (local $r i32) (local $c i32) (local $ldx i32) (local $off i32) (local $poff i32)');
+  for (const vec of [true, false]) for (const n of [...rowInputs, ...params, ...scalars, 't1', 't2', 't3']) L.push(`  (local $${vec ? 'v' : 's'}_${n} ${vec ? 'v128' : 'f32'})`);
+  L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
+  for (const n of scalars) L.push(`  (local.set $v_${n} (f32x4.splat (local.get $${n})))`);
+  for (const n of scalars) L.push(`  (local.set $s_${n} (local.get $${n}))`);
+  L.push('  (block $idone (loop $il');
+  L.push('    (br_if $idone (i32.eqz (local.get $count)))');
+  L.push('    (local.set $r (i32.const 0))');
+  L.push('    (block $rdone (loop $rl');
+  L.push('      (br_if $rdone (i32.ge_u (local.get $r) (local.get $R)))');
+  L.push('      (local.set $c (i32.const 0))');
+  for (const vec of [true, false]) {
+    const w = vec ? 4 : 1;
+    const t = vec ? 'v128' : 'f32';
+    const pre = vec ? 'v' : 's';
+    L.push(`      (block $cdone${w} (loop $cl${w}`);
+    L.push(`        (br_if $cdone${w} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
+    L.push('        (local.set $poff (i32.shl (local.get $c) (i32.const 2)))');
+    L.push('        (local.set $off (i32.add (i32.mul (local.get $r) (local.get $ldx)) (local.get $poff)))');
+    for (const n of rowInputs) L.push(`        (local.set $${pre}_${n} (${t}.load (i32.add (local.get $${n}) (local.get $off))))`);
+    for (const n of params) L.push(`        (local.set $${pre}_${n} (${t}.load (i32.add (local.get $${n}) (local.get $poff))))`);
+    for (const line of body(vec ? 'f32x4' : 'f32')) {
+      L.push(
+        '        ' +
+          line
+            .replace(/\$([a-z0-9]+)\b/g, (_, n: string) => (outputs.includes(n) ? `$${n}` : `$${pre}_${n}`))
+            .replace(/\(store \$([a-z0-9]+) /g, (_, n: string) => `(${t}.store (i32.add (local.get $${n}) (local.get $off)) `),
+      );
+    }
+    L.push(`        (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
+    L.push(`        (br $cl${w})))`);
+  }
+  L.push('      (local.set $r (i32.add (local.get $r) (i32.const 1)))');
+  L.push('      (br $rl)))');
+  for (const n of rowInputs) L.push(`    (local.set $${n} (i32.add (local.get $${n}) (i32.mul (local.get $R) (local.get $ldx))))`);
+  for (const n of outputs) L.push(`    (local.set $${n} (i32.add (local.get $${n}) (i32.mul (local.get $R) (local.get $ldx))))`);
+  for (const n of params) L.push(`    (local.set $${n} (i32.add (local.get $${n}) (local.get $ldx)))`);
+  L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
+  L.push('    (br $il)))');
+  L.push(')');
+  return L;
+}
+
+/**
+ * BN's training forward per element, as batchNormTrainPass's tf ops round it: xhat = (x − mean)·invstd,
+ * y = xhat·gamma + beta. `bnforward(x, mean, invstd, gamma, beta, xhat, y, count, R, C)`.
+ */
+function bnForward(): string[] {
+  return perColumnMap('bnforward', ['x'], ['mean', 'invstd', 'gamma', 'beta'], ['xhat', 'y'], [], (op) => [
+    `(local.set $t1 (${op}.mul (${op}.sub (local.get $x) (local.get $mean)) (local.get $invstd)))`,
+    `(store $xhat (local.get $t1))`,
+    `(store $y (${op}.add (${op}.mul (local.get $t1) (local.get $gamma)) (local.get $beta)))`,
+  ]);
+}
+
+/**
+ * BN's closed-form backward per element, as batchNormTrainPass's tf ops round it:
+ * dx = (gamma·invstd)·(dy − (dbeta/m + xhat·(dgamma/m))). `bnbackward(dy, xhat, dbeta, dgamma, gamma,
+ * invstd, dx, count, R, C, m)`.
+ */
+function bnBackward(): string[] {
+  return perColumnMap('bnbackward', ['dy', 'xhat'], ['dbeta', 'dgamma', 'gamma', 'invstd'], ['dx'], ['m'], (op) => [
+    `(local.set $t1 (${op}.div (local.get $dbeta) (local.get $m)))`,
+    `(local.set $t2 (${op}.mul (local.get $xhat) (${op}.div (local.get $dgamma) (local.get $m))))`,
+    `(local.set $t3 (${op}.sub (local.get $dy) (${op}.add (local.get $t1) (local.get $t2))))`,
+    `(store $dx (${op}.mul (${op}.mul (local.get $gamma) (local.get $invstd)) (local.get $t3)))`,
+  ]);
 }
 
 /** `scaledsum(x, y, out, n, a, c, plain)`: byte pointers, n elements. */
@@ -200,7 +310,8 @@ export function kernelsWat(): string {
     L.push(`    (br $ml${mr})))`);
   }
   L.push(')');
-  L.push(...rowSums());
+  L.push(...rowReduce('sum', 'rowsums'), ...rowReduce('csq', 'rowcsq'), ...rowReduce('dot', 'rowdot'));
+  L.push(...bnForward(), ...bnBackward());
   L.push(...scaledSum());
   L.push(')');
   return L.join('\n');
