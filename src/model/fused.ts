@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
+import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
 
 const { util } = tf;
 
@@ -21,8 +22,6 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function scaledSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const b = backend as WasmHeapBackend;
@@ -56,8 +55,6 @@ function scaledSumsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   return outs;
 }
 
-let registered = false;
-
 /** A per-model multiplier as tf ops take it: the number when the K models share it, else [K, 1, 1]. */
 function multiplier(values: number[]): number | tf.Tensor3D {
   return values.every((v) => v === values[0]) ? values[0]! : tf.tensor3d(values, [values.length, 1, 1]);
@@ -79,10 +76,7 @@ export function scaledSums(pairs: [tf.Tensor, tf.Tensor][], a: number[], c: numb
       return pairs.map(([x, y]) => tf.add(tf.mul(x, am), cm === undefined ? y : tf.mul(y, cm)));
     });
   }
-  if (!registered) {
-    if (!tf.getKernel(KERNEL, 'wasm')) tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: scaledSumsKernel as unknown as tf.KernelFunc });
-    registered = true;
-  }
+  registerWasmKernel(KERNEL, scaledSumsKernel);
   const inputs: tf.NamedTensorMap = {};
   pairs.forEach(([x, y], i) => {
     if (x.dtype !== 'float32' || y.dtype !== 'float32' || x.size !== y.size || x.size % a.length !== 0) {

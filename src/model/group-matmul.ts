@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
+import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
 
 /*
  * The matMuls of the core, a_k·b_k (or a_kᵀ·b_k) for each model k of [K, ...] tensors, in one engine
@@ -51,8 +52,6 @@ function ownGemmFaster(m: number, n: number): boolean {
   return n < 1024 || m < 256;
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
 function groupMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackendParts;
   const a = inputs.a!;
@@ -81,28 +80,21 @@ export function transposedEach(t: tf.Tensor3D): tf.Tensor3D {
 
 type Fallback = (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
-let registered = false;
+/** Autodiff through it (inference forwards under tf.grad): a batched matMul's gradients. */
+function gradient(fallback: Fallback): tf.GradConfig['gradFunc'] {
+  return (dy, saved, attrs) => {
+    const [a, b] = saved as [tf.Tensor3D, tf.Tensor3D];
+    const d = dy as tf.Tensor3D;
+    if ((attrs as { transposeA?: boolean }).transposeA) {
+      // c = aᵀ·b: da = b·dᵀ, db = a·d.
+      return { a: () => groupMatMulOf(b, transposedEach(d), fallback), b: () => groupMatMulOf(a, d, fallback) };
+    }
+    return { a: () => groupMatMulOf(d, transposedEach(b), fallback), b: () => groupMatMulTransposedA(a, d, fallback) };
+  };
+}
 
 function register(fallback: Fallback): void {
-  if (registered) return;
-  if (!tf.getKernel(KERNEL, 'wasm')) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: groupMatMul as unknown as tf.KernelFunc });
-    // Autodiff through it (inference forwards under tf.grad): a batched matMul's gradients.
-    tf.registerGradient({
-      kernelName: KERNEL,
-      inputsToSave: ['a', 'b'],
-      gradFunc: (dy, saved, attrs) => {
-        const [a, b] = saved as [tf.Tensor3D, tf.Tensor3D];
-        const d = dy as tf.Tensor3D;
-        if ((attrs as { transposeA?: boolean }).transposeA) {
-          // c = aᵀ·b: da = b·dᵀ, db = a·d.
-          return { a: () => groupMatMulOf(b, transposedEach(d), fallback), b: () => groupMatMulOf(a, d, fallback) };
-        }
-        return { a: () => groupMatMulOf(d, transposedEach(b), fallback), b: () => groupMatMulTransposedA(a, d, fallback) };
-      },
-    });
-  }
-  registered = true;
+  registerWasmKernel(KERNEL, groupMatMul, gradient(fallback), ['a', 'b']);
 }
 
 function wasmKernelFits(a: tf.Tensor3D, b: tf.Tensor3D, inner: number): boolean {

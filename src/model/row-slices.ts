@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
 
 /*
  * Row slices and splits along axis 0 without wasm's whole-input copies. tfjs-backend-wasm 4.22's Slice
@@ -16,8 +17,6 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function unstackRows({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   const b = backend as WasmHeapBackend;
@@ -41,18 +40,10 @@ function sliceRows({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-const registered = new Set<string>();
-
-function register(name: string, kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): void {
-  if (registered.has(name)) return;
-  if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  registered.add(name);
-}
-
 /** The rows of `t` along axis 0, as tf.unstack(t) (one copy per row on wasm). */
 export function unstackRowsOf<T extends tf.Tensor>(t: tf.Tensor): T[] {
   if (tf.getBackend() !== 'wasm') return tf.unstack(t) as T[];
-  register(UNSTACK, unstackRows);
+  registerWasmKernel(UNSTACK, unstackRows);
   return tf.engine().runKernel(UNSTACK, { x: t }) as unknown as T[];
 }
 
@@ -61,6 +52,6 @@ export function sliceRowsOf<T extends tf.Tensor>(t: T, start: number, size: numb
   if (tf.getBackend() !== 'wasm' || t.dtype === 'string') {
     return tf.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1).map(() => -1)]) as T;
   }
-  register(SLICE, sliceRows);
+  registerWasmKernel(SLICE, sliceRows);
   return tf.engine().runKernel(SLICE, { x: t }, { start, size }) as unknown as T;
 }

@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
+import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
 
 /*
  * Reductions over the rows axis (axis rank − 2: the batch rows of [K, B, W] or [B, W]) in one pass on wasm:
@@ -16,8 +17,6 @@ const KERNEL = 'BnExpRowReduce';
 type Kind = 'sum' | 'csq' | 'dot';
 const EXPORT = { sum: 'rowsums', csq: 'rowcsq', dot: 'rowdot' } as const;
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
 function rowReduce({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const be = backend as WasmBackendParts;
   const x = inputs.x!;
@@ -33,33 +32,20 @@ function rowReduce({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-let registered = false;
-
-function register(): void {
-  if (registered) return;
-  if (!tf.getKernel(KERNEL, 'wasm')) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: rowReduce as unknown as tf.KernelFunc });
-    // Autodiff through a plain sum or mean (ops with explicit backward passes never ask; tests do).
-    tf.registerGradient({
-      kernelName: KERNEL,
-      inputsToSave: ['x'],
-      gradFunc: (dy, saved, attrs) => {
-        const [xs] = saved as [tf.Tensor];
-        const { kind, mean, keep } = attrs as unknown as { kind: Kind; mean: boolean; keep: boolean };
-        if (kind !== 'sum') throw new Error(`${KERNEL}: no gradient for ${kind} (it serves explicit backward passes)`);
-        const rowsAt = xs.rank - 2;
-        return {
-          x: () => {
-            const d = keep ? (dy as tf.Tensor) : tf.expandDims(dy as tf.Tensor, rowsAt);
-            const spread = tf.mul(d, tf.onesLike(xs));
-            return mean ? tf.div(spread, xs.shape[rowsAt]!) : spread;
-          },
-        };
-      },
-    });
-  }
-  registered = true;
-}
+/** Autodiff through a plain sum or mean (ops with explicit backward passes never ask; tests do). */
+const gradient: tf.GradConfig['gradFunc'] = (dy, saved, attrs) => {
+  const [xs] = saved as [tf.Tensor];
+  const { kind, mean, keep } = attrs as unknown as { kind: Kind; mean: boolean; keep: boolean };
+  if (kind !== 'sum') throw new Error(`${KERNEL}: no gradient for ${kind} (it serves explicit backward passes)`);
+  const rowsAt = xs.rank - 2;
+  return {
+    x: () => {
+      const d = keep ? (dy as tf.Tensor) : tf.expandDims(dy as tf.Tensor, rowsAt);
+      const spread = tf.mul(d, tf.onesLike(xs));
+      return mean ? tf.div(spread, xs.shape[rowsAt]!) : spread;
+    },
+  };
+};
 
 /** Whether the row kernels serve a reduction of x over `axis` (and its second operand's shape). */
 function fits(x: tf.Tensor, axis: number, y?: tf.Tensor, yShape?: number[]): boolean {
@@ -75,7 +61,7 @@ function fits(x: tf.Tensor, axis: number, y?: tf.Tensor, yShape?: number[]): boo
 }
 
 function run(kind: Kind, x: tf.Tensor, y: tf.Tensor | undefined, keep: boolean, mean: boolean): tf.Tensor {
-  register();
+  registerWasmKernel(KERNEL, rowReduce, gradient, ['x']);
   return tf.engine().runKernel(KERNEL, y ? { x, y } : { x }, { kind, mean, keep } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 

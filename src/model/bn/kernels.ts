@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from '../wasm/module.js';
+import { registerWasmKernel, type KernelArgs } from '../wasm-kernel.js';
 
 /*
  * BN's element-wise training forward and closed-form backward, each in one wasm pass over the batch
@@ -11,8 +12,6 @@ import { offsetOf, ownKernelsOn, type WasmBackendParts } from '../wasm/module.js
 
 const FORWARD = 'BnExpBnForward';
 const BACKWARD = 'BnExpBnBackward';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 /** x's matrices, rows and columns. */
 function dims(shape: number[]): [number, number, number] {
@@ -41,14 +40,6 @@ function backwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return dx;
 }
 
-const registered = new Set<string>();
-
-function register(name: string, kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): void {
-  if (registered.has(name)) return;
-  if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  registered.add(name);
-}
-
 /** Whether the wasm pass serves x (float32, rank >= 2) with per-unit tensors of one row per matrix. */
 function fits(x: tf.Tensor, perUnit: tf.Tensor[]): boolean {
   if (tf.getBackend() !== 'wasm' || x.rank < 2 || x.size === 0) return false;
@@ -66,7 +57,7 @@ export function bnForwardValues(x: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor
     const xhat = tf.mul(tf.sub(x, mean), invStd);
     return { xhat, y: tf.add(tf.mul(xhat, gamma), beta) };
   }
-  register(FORWARD, forwardKernel);
+  registerWasmKernel(FORWARD, forwardKernel);
   const [xhat, y] = tf.engine().runKernel(FORWARD, { x, mean, invStd, gamma, beta }) as unknown as [tf.Tensor, tf.Tensor];
   return { xhat: xhat!, y: y! };
 }
@@ -79,6 +70,6 @@ export function bnBackwardDx(dy: tf.Tensor, xhat: tf.Tensor, dBeta: tf.Tensor, d
   if (!fits(dy, [dBeta, dGamma, gamma, invStd]) || xhat.size !== dy.size) {
     return tf.mul(tf.mul(gamma, invStd), tf.sub(dy, tf.add(tf.div(dBeta, m), tf.mul(xhat, tf.div(dGamma, m)))));
   }
-  register(BACKWARD, backwardKernel);
+  registerWasmKernel(BACKWARD, backwardKernel);
   return tf.engine().runKernel(BACKWARD, { dy, xhat, dBeta, dGamma, gamma, invStd }, { m } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
