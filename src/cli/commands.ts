@@ -76,7 +76,8 @@ export function buildProgram(): Command {
     .option('--shard <i/n>', 'list only the i-th of n parts (as run --shard)')
     .option('-w, --workers <n>', 'estimate the time with n parallel workers', '1')
     .option('--from <dir>', 'estimate from an earlier result set (its runs.csv wall_s)')
-    .option('--calibrate', 'estimate by timing a few steps of one run of each distinct shape (loads TensorFlow.js)', false)
+    .option('--calibrate', 'estimate by timing a few steps of one run (or vectorized group, as run forms them) of each distinct shape (loads TensorFlow.js)', false)
+    .option('--vectorize <K>', 'estimate for run --vectorize K (as run: "auto" or a number; 1: every run alone)', 'auto')
     .addOption(new Option('-b, --backend <name>', 'backend for --calibrate').choices(BACKENDS).default('auto'))
     .option('--json', 'print the plan as one JSON object', false)
     .action(async (config: string, opts: PlanOptions) => {

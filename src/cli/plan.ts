@@ -13,7 +13,8 @@ import { UsageError } from '../errors.js';
 import { readCsv } from '../record/csv.js';
 import { readManifest, RUNS_CSV } from '../record/results.js';
 import type { RunSpec } from '../types.js';
-import { parseWorkers } from '../launch/executor.js';
+import { parseVectorize, parseWorkers } from '../launch/executor.js';
+import { autoVectorize, groupRuns } from '../plan/groups.js';
 import { formatDuration } from './progress.js';
 import { shortValue } from './short-value.js';
 import { plural } from '../report/format.js';
@@ -27,6 +28,8 @@ export interface PlanOptions {
   workers?: string;
   from?: string;
   calibrate: boolean;
+  /** As run's --vectorize: the groups a calibration times. */
+  vectorize?: string;
   backend: BackendChoice;
   json: boolean;
 }
@@ -69,6 +72,7 @@ async function calibrateShapes(
   store: DataStore,
   backendChoice: BackendChoice,
   quiet: boolean,
+  groups: RunSpec[][],
 ): Promise<{ timed: TimedRun[]; backend: string; startSeconds: number }> {
   requireBackendPackage(backendChoice);
   const { selectBackend } = await import('../train/backend.js');
@@ -83,7 +87,12 @@ async function calibrateShapes(
   // warm-up (kernel setup would inflate the first shape's fixed cost); evalEvery steps so that it is a valid run
   if (first) await calibrate(first, Math.min(first.train.evalEvery, runSteps(first, store.trainSize(first))), data, 1);
   const timed: TimedRun[] = [];
-  for (const spec of firsts.values()) timed.push(...(await calibrate(spec, runSteps(spec, store.trainSize(spec)), data)));
+  // Each shape's first run is timed in its group, as `run` trains it (a group shares one step).
+  const groupOf = (spec: RunSpec): RunSpec[] => groups.find((g) => g.includes(spec)) ?? [spec];
+  for (const spec of firsts.values()) {
+    const group = groupOf(spec);
+    timed.push(...(await calibrate(spec, runSteps(spec, store.trainSize(spec)), data, 3, [spec, ...group.filter((m) => m !== spec)])));
+  }
   if (!quiet) process.stderr.write(' done\n');
   return { timed, backend, startSeconds };
 }
@@ -134,7 +143,9 @@ export async function planCommand(configPath: string, opts: PlanOptions): Promis
   const overheads: SweepOverheads = { ...DEFAULT_OVERHEADS, cores: availableParallelism() };
   const defaultDir = path.join('results', config.name);
   if (opts.calibrate) {
-    const cal = await calibrateShapes(runs, store, opts.backend, opts.json);
+    const vectorize = parseVectorize(opts.vectorize);
+    const k = vectorize === 'auto' ? autoVectorize([...runs], workers) : vectorize;
+    const cal = await calibrateShapes(runs, store, opts.backend, opts.json, groupRuns([...runs], k));
     timed = cal.timed;
     basis = `a calibration on ${cal.backend}`;
     overheads.startSeconds = cal.startSeconds;
