@@ -29,4 +29,16 @@ describe('calibrate', () => {
     const timed = await calibrate(plan.runs[0]!, 30, store, 1);
     expect(timed.map((t) => t.steps)).toEqual([10, 20]);
   });
+
+  it('times a vectorized group as run trains it and charges each run its share', async () => {
+    const plan = expandPlan(
+      parseExperiment('name: g\nseeds: 3\ndata: {kind: synthetic, trainSize: 64, testSize: 32}\nmodel: {depth: 2, width: 8}\ntrain: {batchSize: 8, steps: 20, evalEvery: 10}\n', 'g.yaml'),
+    );
+    await selectBackend('wasm');
+    const [spec, ...rest] = plan.runs;
+    const alone = await calibrate(spec!, 20, undefined, 1);
+    const grouped = await calibrate(spec!, 20, undefined, 1, [spec!, ...rest]);
+    expect(grouped.map((t) => [t.spec.id, t.steps])).toEqual(alone.map((t) => [t.spec.id, t.steps]));
+    for (const t of grouped) expect(t.seconds).toBeGreaterThan(0);
+  });
 });
