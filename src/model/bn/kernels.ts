@@ -10,12 +10,25 @@ import { registerWasmKernel, type KernelArgs } from '../wasm-kernel.js';
  * per-unit tensors (mean, 1/std, γ, β, Σdy, Σdy·x̂) hold one row of C per matrix of x.
  */
 
+const MOMENTS = 'BnExpBnMoments';
 const FORWARD = 'BnExpBnForward';
 const BACKWARD = 'BnExpBnBackward';
 
 /** x's matrices, rows and columns. */
 function dims(shape: number[]): [number, number, number] {
   return [shape.slice(0, -2).reduce((a, d) => a * d, 1), shape[shape.length - 2]!, shape[shape.length - 1]!];
+}
+
+function momentsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const be = backend as WasmBackendParts;
+  const x = inputs.x!;
+  const { keep, epsilon } = attrs as unknown as { keep: boolean; epsilon: number };
+  const [count, rows, cols] = dims(x.shape);
+  const shape = keep ? [...x.shape.slice(0, -2), 1, cols] : [...x.shape.slice(0, -2), cols];
+  const outs = [be.makeOutput(shape, 'float32'), be.makeOutput(shape, 'float32'), be.makeOutput(shape, 'float32')];
+  const [mean, variance, invStd] = outs.map((o) => offsetOf(be, o)) as [number, number, number];
+  ownKernelsOn(be)!.bnmoments(offsetOf(be, x), mean, variance, invStd, count, rows, cols, epsilon);
+  return outs;
 }
 
 function forwardKernel({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
@@ -49,6 +62,26 @@ function fits(x: tf.Tensor, perUnit: tf.Tensor[]): boolean {
     perUnit.every((t) => t.size === count * cols) &&
     ownKernelsOn(tf.backend() as unknown as WasmBackendParts) !== null
   );
+}
+
+/**
+ * BN's batch moments over the rows axis (rank − 2) and 1/sqrt(variance + ε), in one pass per column block
+ * on wasm; elsewhere `moments` (the tf path: mean, then the mean of the squared deviations) and
+ * tf.rsqrt(tf.add(variance, ε)), which the pass equals bit for bit.
+ */
+export function bnMoments(
+  x: tf.Tensor,
+  keep: boolean,
+  epsilon: number,
+  moments: () => { mean: tf.Tensor; variance: tf.Tensor },
+): { mean: tf.Tensor; variance: tf.Tensor; invStd: tf.Tensor } {
+  if (!fits(x, [])) {
+    const { mean, variance } = moments();
+    return { mean, variance, invStd: tf.rsqrt(tf.add(variance, epsilon)) };
+  }
+  registerWasmKernel(MOMENTS, momentsKernel);
+  const [mean, variance, invStd] = tf.engine().runKernel(MOMENTS, { x }, { keep, epsilon } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  return { mean: mean!, variance: variance!, invStd: invStd! };
 }
 
 /** x̂ = (x − mean)·invStd and y = x̂·γ + β, as tf.mul(tf.sub(x, mean), invStd) and tf.add(tf.mul(x̂, γ), β). */

@@ -2,7 +2,7 @@ import { tf } from '../../tf.js';
 import { custom, type BatchMoments, type OpPass } from '../ops.js';
 import { scaledSums } from '../fused.js';
 import { centeredSquareMeanOver, meanOver, sumOfProductsOver, sumOver } from '../row-sums.js';
-import { bnBackwardDx, bnForwardValues } from './kernels.js';
+import { bnBackwardDx, bnForwardValues, bnMoments } from './kernels.js';
 import type { BnParams } from './variant.js';
 
 /*
@@ -35,8 +35,7 @@ export function momentsOf(x: tf.Tensor, axis: number, keep: boolean): BatchMomen
 export function batchNormTrainPass(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, onMoments?: (m: BatchMoments) => void): OpPass {
   const { axis, keep } = rowsAxis(x);
   const m = x.shape[axis] as number;
-  const { mean, variance } = momentsOf(x, axis, keep);
-  const invStd = tf.rsqrt(tf.add(variance, epsilon));
+  const { mean, variance, invStd } = bnMoments(x, keep, epsilon, () => momentsOf(x, axis, keep));
   const { xhat, y } = bnForwardValues(x, mean, invStd, gamma, beta);
   if (onMoments) onMoments({ mean: tf.keep(mean), variance: tf.keep(variance) });
   return {

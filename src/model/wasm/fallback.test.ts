@@ -4,7 +4,7 @@ import { Rng } from '../../stats/rng.js';
 import { selectBackend } from '../../train/backend.js';
 import { scaledSums } from '../fused.js';
 import { matMulModels } from '../ops.js';
-import { bnBackwardDx, bnForwardValues } from '../bn/kernels.js';
+import { bnBackwardDx, bnForwardValues, bnMoments } from '../bn/kernels.js';
 import { centeredSquareMeanOver, meanOver, sumOfProductsOver, sumOver } from '../row-sums.js';
 import { disableOwnKernels, ownKernelsOn, type WasmBackendParts } from './module.js';
 
@@ -75,7 +75,10 @@ describe('where bn-exp\'s wasm kernels cannot run', () => {
         const { xhat, y } = bnForwardValues(x, mean, invStd, gamma, beta);
         const dBeta = sumOver(dy, rows, true);
         const dGamma = sumOfProductsOver(dy, xhat, rows, true);
-        return [mean, variance, xhat, y, dGamma, bnBackwardDx(dy, xhat, dBeta, dGamma, gamma, invStd, shape[rows]!)];
+        const fused = [true, false].flatMap((keep) =>
+          Object.values(bnMoments(x, keep, 1e-5, () => ({ mean: meanOver(x, rows, keep), variance: centeredSquareMeanOver(x, mean, rows, keep) }))),
+        );
+        return [mean, variance, invStd, xhat, y, dGamma, bnBackwardDx(dy, xhat, dBeta, dGamma, gamma, invStd, shape[rows]!), ...fused];
       });
       own.forEach((t, i) => expect(bits(t), `${shape} output ${i}`).toEqual(bits(other[i]!)));
       tf.dispose([x, dy, gamma, beta, ...own, ...other]);

@@ -34,6 +34,8 @@ export interface OwnKernels {
   rowcsq(x: number, p: number, out: number, count: number, rows: number, cols: number, mean: number): void;
   /** The same of x·y, y [count, R, C]. */
   rowdot(x: number, y: number, out: number, count: number, rows: number, cols: number, mean: number): void;
+  /** BN's batch moments of each matrix: mean, variance, 1/sqrt(variance + eps), each [count, C]. */
+  bnmoments(x: number, mean: number, variance: number, invstd: number, count: number, rows: number, cols: number, eps: number): void;
   /** BN's training forward: xhat = (x − mean)·invstd, y = xhat·gamma + beta (parameters [count, C]). */
   bnforward(x: number, mean: number, invstd: number, gamma: number, beta: number, xhat: number, y: number, count: number, rows: number, cols: number): void;
   /** BN's backward: dx = (gamma·invstd)·(dy − (dbeta/m + xhat·(dgamma/m))). */

@@ -158,6 +158,80 @@ function rowReduce(kind: RowReduction, exportName: string): string[] {
 }
 
 /**
+ * BN's batch moments of one column block: mean = Σx/R, variance = Σ(x − mean)²/R (two passes over the rows,
+ * in row order from +0), invstd = 1/sqrt(variance + eps): each as meanOver, centeredSquareMeanOver and
+ * tf.rsqrt(tf.add(variance, eps)) round it (wasm's Rsqrt is 1/sqrtf in float32).
+ */
+function bnMomentsBlock(NV: number): string[] {
+  const vec = NV > 0;
+  const cols = Math.max(NV, 1);
+  const t = vec ? 'v128' : 'f32';
+  const op = vec ? 'f32x4' : 'f32';
+  const splat = (e: string) => (vec ? `(f32x4.splat ${e})` : e);
+  const load = (j: number) => `(${t}.load offset=${16 * j} (local.get $p))`;
+  const L: string[] = [];
+  L.push(`(func $mom${NV} (param $px i32) (param $pm i32) (param $pv i32) (param $pi i32) (param $R i32) (param $ldx i32) (param $eps f32)`);
+  for (let j = 0; j < cols; j++) L.push(`  (local $s${j} ${t}) (local $m${j} ${t}) (local $e${j} ${t})`);
+  L.push(`  (local $r i32) (local $p i32) (local $d ${t})`);
+  L.push(`  (local.set $d ${splat('(f32.convert_i32_u (local.get $R))')})`);
+  for (const pass of ['mean', 'var']) {
+    L.push(`  (local.set $p (local.get $px))`);
+    L.push(`  (local.set $r (local.get $R))`);
+    if (pass === 'var') for (let j = 0; j < cols; j++) L.push(`  (local.set $s${j} ${vec ? '(v128.const f32x4 0 0 0 0)' : '(f32.const 0)'})`);
+    L.push(`  (block $done_${pass} (loop $rl_${pass}`);
+    L.push(`    (br_if $done_${pass} (i32.eqz (local.get $r)))`);
+    for (let j = 0; j < cols; j++) {
+      if (pass === 'mean') L.push(`    (local.set $s${j} (${op}.add (local.get $s${j}) ${load(j)}))`);
+      else {
+        L.push(`    (local.set $e${j} (${op}.sub ${load(j)} (local.get $m${j})))`);
+        L.push(`    (local.set $s${j} (${op}.add (local.get $s${j}) (${op}.mul (local.get $e${j}) (local.get $e${j}))))`);
+      }
+    }
+    L.push(`    (local.set $p (i32.add (local.get $p) (local.get $ldx)))`);
+    L.push(`    (local.set $r (i32.sub (local.get $r) (i32.const 1)))`);
+    L.push(`    (br $rl_${pass})))`);
+    for (let j = 0; j < cols; j++) {
+      if (pass === 'mean') {
+        L.push(`  (local.set $m${j} (${op}.div (local.get $s${j}) (local.get $d)))`);
+        L.push(`  (${t}.store offset=${16 * j} (local.get $pm) (local.get $m${j}))`);
+      } else {
+        L.push(`  (local.set $e${j} (${op}.div (local.get $s${j}) (local.get $d)))`);
+        L.push(`  (${t}.store offset=${16 * j} (local.get $pv) (local.get $e${j}))`);
+        L.push(`  (${t}.store offset=${16 * j} (local.get $pi) (${op}.div ${splat('(f32.const 1)')} (${op}.sqrt (${op}.add (local.get $e${j}) ${splat('(local.get $eps)')}))))`);
+      }
+    }
+  }
+  L.push(`)`);
+  return L;
+}
+
+/** `bnmoments(x, mean, variance, invstd, count, R, C, eps)`: byte pointers; the outputs are [count, C]. */
+function bnMoments(): string[] {
+  const L: string[] = [];
+  for (const [nv] of ROW_SUM_STEPS) L.push(...bnMomentsBlock(nv));
+  L.push('(func (export "bnmoments") (param $x i32) (param $m i32) (param $v i32) (param $i i32) (param $count i32) (param $R i32) (param $C i32) (param $eps f32)');
+  L.push('  (local $c i32) (local $ldx i32)');
+  L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
+  L.push('  (block $idone (loop $il');
+  L.push('    (br_if $idone (i32.eqz (local.get $count)))');
+  L.push('    (local.set $c (i32.const 0))');
+  for (const [nv, w] of ROW_SUM_STEPS) {
+    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $c) (i32.const 2)))`;
+    L.push(`    (block $cdone${nv} (loop $cl${nv}`);
+    L.push(`      (br_if $cdone${nv} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
+    L.push(`      (call $mom${nv} ${at('$x')} ${at('$m')} ${at('$v')} ${at('$i')} (local.get $R) (local.get $ldx) (local.get $eps))`);
+    L.push(`      (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
+    L.push(`      (br $cl${nv})))`);
+  }
+  L.push('    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))');
+  for (const p of ['$m', '$v', '$i']) L.push(`    (local.set ${p} (i32.add (local.get ${p}) (local.get $ldx)))`);
+  L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
+  L.push('    (br $il)))');
+  L.push(')');
+  return L;
+}
+
+/**
  * An element-wise map over `count` [R, C] matrices with per-column parameters ([count, C] each), f32x4
  * lanes then single columns. `body(op, v)` returns the statements for one lane group: `v(name)` reads an
  * input or parameter, and the statements store outputs with `(store <name> <value>)` placeholders.
@@ -311,7 +385,7 @@ export function kernelsWat(): string {
   }
   L.push(')');
   L.push(...rowReduce('sum', 'rowsums'), ...rowReduce('csq', 'rowcsq'), ...rowReduce('dot', 'rowdot'));
-  L.push(...bnForward(), ...bnBackward());
+  L.push(...bnMoments(), ...bnForward(), ...bnBackward());
   L.push(...scaledSum());
   L.push(')');
   return L.join('\n');
