@@ -126,14 +126,13 @@ const ROW_SUM_STEPS: [number, number][] = [
 ];
 
 /**
- * `<export>(x, y, out, count, R, C, mean)`: for each of `count` [R, C] matrices at x, the column sums of
- * `kind` over its rows in row order from +0 (divided by R for a mean) into out [count, C]; y is the
- * per-column values [count, C] (csq) or the second matrices [count, R, C] (dot), unused for sum.
+ * The driver of a per-column kernel: a function with `header` (whose params include $count, $R and $C;
+ * the local $ldx is the row stride in bytes) that, for each of `count` matrices, calls `call(nv, at)` on
+ * each column step of ROW_SUM_STEPS (`at(p)` is pointer p moved to the current column), then runs
+ * `advance` (moving its pointers to the next matrix).
  */
-function rowReduce(kind: RowReduction, exportName: string): string[] {
-  const L: string[] = [];
-  for (const [nv] of ROW_SUM_STEPS) L.push(...rowReduceBlock(kind, nv));
-  L.push(`(func (export "${exportName}") (param $x i32) (param $y i32) (param $o i32) (param $count i32) (param $R i32) (param $C i32) (param $mean i32)`);
+function perMatrixColumns(header: string, call: (nv: number, at: (p: string) => string) => string, advance: string[]): string[] {
+  const L: string[] = [header];
   L.push('  (local $c i32) (local $ldx i32)');
   L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
   L.push('  (block $idone (loop $il');
@@ -143,17 +142,36 @@ function rowReduce(kind: RowReduction, exportName: string): string[] {
     const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $c) (i32.const 2)))`;
     L.push(`    (block $cdone${nv} (loop $cl${nv}`);
     L.push(`      (br_if $cdone${nv} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
-    L.push(`      (call $${kind}${nv} ${at('$x')} ${at('$y')} ${at('$o')} (local.get $R) (local.get $ldx) (local.get $mean))`);
+    L.push(`      ${call(nv, at)}`);
     L.push(`      (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
     L.push(`      (br $cl${nv})))`);
   }
-  L.push('    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))');
-  if (kind === 'csq') L.push('    (local.set $y (i32.add (local.get $y) (local.get $ldx)))');
-  if (kind === 'dot') L.push('    (local.set $y (i32.add (local.get $y) (i32.mul (local.get $R) (local.get $ldx))))');
-  L.push('    (local.set $o (i32.add (local.get $o) (local.get $ldx)))');
+  L.push(...advance.map((line) => `    ${line}`));
   L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
   L.push('    (br $il)))');
   L.push(')');
+  return L;
+}
+
+/**
+ * `<export>(x, y, out, count, R, C, mean)`: for each of `count` [R, C] matrices at x, the column sums of
+ * `kind` over its rows in row order from +0 (divided by R for a mean) into out [count, C]; y is the
+ * per-column values [count, C] (csq) or the second matrices [count, R, C] (dot), unused for sum.
+ */
+function rowReduce(kind: RowReduction, exportName: string): string[] {
+  const L: string[] = [];
+  for (const [nv] of ROW_SUM_STEPS) L.push(...rowReduceBlock(kind, nv));
+  const advance = ['(local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))'];
+  if (kind === 'csq') advance.push('(local.set $y (i32.add (local.get $y) (local.get $ldx)))');
+  if (kind === 'dot') advance.push('(local.set $y (i32.add (local.get $y) (i32.mul (local.get $R) (local.get $ldx))))');
+  advance.push('(local.set $o (i32.add (local.get $o) (local.get $ldx)))');
+  L.push(
+    ...perMatrixColumns(
+      `(func (export "${exportName}") (param $x i32) (param $y i32) (param $o i32) (param $count i32) (param $R i32) (param $C i32) (param $mean i32)`,
+      (nv, at) => `(call $${kind}${nv} ${at('$x')} ${at('$y')} ${at('$o')} (local.get $R) (local.get $ldx) (local.get $mean))`,
+      advance,
+    ),
+  );
   return L;
 }
 
@@ -209,25 +227,13 @@ function bnMomentsBlock(NV: number): string[] {
 function bnMoments(): string[] {
   const L: string[] = [];
   for (const [nv] of ROW_SUM_STEPS) L.push(...bnMomentsBlock(nv));
-  L.push('(func (export "bnmoments") (param $x i32) (param $m i32) (param $v i32) (param $i i32) (param $count i32) (param $R i32) (param $C i32) (param $eps f32)');
-  L.push('  (local $c i32) (local $ldx i32)');
-  L.push('  (local.set $ldx (i32.shl (local.get $C) (i32.const 2)))');
-  L.push('  (block $idone (loop $il');
-  L.push('    (br_if $idone (i32.eqz (local.get $count)))');
-  L.push('    (local.set $c (i32.const 0))');
-  for (const [nv, w] of ROW_SUM_STEPS) {
-    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $c) (i32.const 2)))`;
-    L.push(`    (block $cdone${nv} (loop $cl${nv}`);
-    L.push(`      (br_if $cdone${nv} (i32.gt_u (i32.add (local.get $c) (i32.const ${w})) (local.get $C)))`);
-    L.push(`      (call $mom${nv} ${at('$x')} ${at('$m')} ${at('$v')} ${at('$i')} (local.get $R) (local.get $ldx) (local.get $eps))`);
-    L.push(`      (local.set $c (i32.add (local.get $c) (i32.const ${w})))`);
-    L.push(`      (br $cl${nv})))`);
-  }
-  L.push('    (local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))');
-  for (const p of ['$m', '$v', '$i']) L.push(`    (local.set ${p} (i32.add (local.get ${p}) (local.get $ldx)))`);
-  L.push('    (local.set $count (i32.sub (local.get $count) (i32.const 1)))');
-  L.push('    (br $il)))');
-  L.push(')');
+  L.push(
+    ...perMatrixColumns(
+      '(func (export "bnmoments") (param $x i32) (param $m i32) (param $v i32) (param $i i32) (param $count i32) (param $R i32) (param $C i32) (param $eps f32)',
+      (nv, at) => `(call $mom${nv} ${at('$x')} ${at('$m')} ${at('$v')} ${at('$i')} (local.get $R) (local.get $ldx) (local.get $eps))`,
+      ['(local.set $x (i32.add (local.get $x) (i32.mul (local.get $R) (local.get $ldx))))', ...['$m', '$v', '$i'].map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $ldx)))`)],
+    ),
+  );
   return L;
 }
 
