@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
-import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
+import { registerWasmKernel, type KernelArgs } from './wasm/register.js';
 
 /*
  * The matMuls of the core, a_k·b_k (or a_kᵀ·b_k) for each model k of [K, ...] tensors, in one engine

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
+import { registerWasmKernel, type KernelArgs } from './wasm/register.js';
 
 /*
  * Row slices and splits along axis 0 without wasm's whole-input copies. tfjs-backend-wasm 4.22's Slice

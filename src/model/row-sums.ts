@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from './wasm/module.js';
-import { registerWasmKernel, type KernelArgs } from './wasm-kernel.js';
+import { registerWasmKernel, type KernelArgs } from './wasm/register.js';
 
 /*
  * Reductions over the rows axis (axis rank − 2: the batch rows of [K, B, W] or [B, W]) in one pass on wasm:

@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { offsetOf, ownKernelsOn, type WasmBackendParts } from '../wasm/module.js';
-import { registerWasmKernel, type KernelArgs } from '../wasm-kernel.js';
+import { registerWasmKernel, type KernelArgs } from '../wasm/register.js';
 
 /*
  * BN's element-wise training forward and closed-form backward, each in one wasm pass over the batch

@@ -1,4 +1,4 @@
-import { tf } from '../tf.js';
+import { tf } from '../../tf.js';
 
 /** What tfjs hands a kernel function. */
 export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
