@@ -309,7 +309,8 @@ export function forwardTrain<T extends tf.Tensor2D | tf.Tensor3D>(mlp: Mlp, x: T
       l < 0 ? hooks.onInputMoments : hooks.onMoments && ((m: BatchMoments) => hooks.onMoments!(l, m));
     return mlp.bn.train(t, bn, { step, wholeBatch, chunkRows, onMoments, ...(tape ? { tape } : {}) });
   };
-  // A group's matMul is K splits, K matMuls and a join: scoped (see `scoped`); one model's is one kernel.
+  // A group's linear op runs in a tidy of its own (see `scoped`), so its backward's transposed weights go
+  // as it ends (other backends also split and join); with or without it on wasm measured the same at K = 8.
   const manyKernels = (h: tf.Tensor3D): boolean => h.shape[0] > 1;
   const linear = (h: tf.Tensor3D, w: tf.Variable<tf.Rank.R3>): tf.Tensor3D => recorded(manyKernels(h) ? scoped(() => linearPass(h, w), h.size, 0) : linearPass(h, w), [w], tape);
   // Layer 1 reads the data itself unless an input BN (whose γ, β need the gradient) comes first.

@@ -10,8 +10,9 @@ import { unstackRowsOf } from './row-slices.js';
  * K axis, so a model that diverges (NaN/Inf) cannot leak into the others.
  *
  * The matMuls are one per model, all K in one engine dispatch on wasm, on the group's tensors where they
- * are (group-matmul.ts: bn-exp's own wasm kernel, bit-identical to tf.matMul; the weight gradient x_kᵀ·dy_k
- * reads x through strides). Other backends split with row-slices.ts, multiply and join with tf.stack. Everything else is one kernel for all K models. The float operations
+ * are (group-matmul.ts: bn-exp's own wasm kernel, bit-identical to tf.matMul; the weight gradient
+ * x_kᵀ·dy_k reads x through strides). Other backends split with row-slices.ts, multiply and join with
+ * tf.stack. Everything else is one kernel for all K models. The float operations
  * per model are the same whatever K is, in the same order, so a model's numbers do not depend on its
  * group (bit-identical on wasm; see group.test.ts).
  */
@@ -130,8 +131,8 @@ export function joinModels(ts: tf.Tensor2D[]): tf.Tensor3D {
 }
 
 /**
- * a_k·b_k for each model without a custom gradient: [K, m, n] x [K, n, p] -> [K, m, p]. One batch-of-one
- * matMul at K = 1 (what a 2-D matMul is inside the kernel), else K 2-D matMuls joined.
+ * a_k·b_k for each model without a custom gradient: [K, m, n] x [K, n, p] -> [K, m, p]. One dispatch on
+ * wasm for any K (group-matmul.ts); elsewhere splitMatMulJoin.
  */
 export function matMulModels(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return groupMatMulOf(a, b, splitMatMulJoin);
